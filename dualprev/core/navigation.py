@@ -1,0 +1,44 @@
+"""Role-aware navigation. Apps register their menu entries here; the base template renders
+the entries the current actor may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dualprev.core.tenancy import Actor
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    audience: str  # "enterprise", "regulator", "member" or "user"
+    action: str = "view"
+    icon: str = ""
+
+    def allowed(self, actor: Actor) -> bool:
+        kind_ok = {
+            "user": actor.kind != "anonymous",
+            "enterprise": actor.is_enterprise,
+            "regulator": actor.is_regulator,
+            "member": actor.is_enterprise or actor.is_regulator,
+        }[self.audience]
+        return kind_ok and (self.audience == "user" or actor.can(self.action))
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("首页"), "core:home", "user", icon="home"),
+]
+
+
+def register(*items: NavItem) -> None:
+    for item in items:
+        if item not in NAV_ITEMS:
+            NAV_ITEMS.append(item)
+
+
+def items_for(actor: Actor) -> list[NavItem]:
+    return [item for item in NAV_ITEMS if item.allowed(actor)]

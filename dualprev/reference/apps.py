@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferenceConfig(AppConfig):
+    name = "dualprev.reference"
+    label = "reference"
+    verbose_name = _("标准与基础数据")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from dualprev.api import api
+
+urlpatterns = [
+    path("", include("dualprev.core.urls")),
+    path("accounts/", include("dualprev.accounts.urls")),
+    path("enterprise/", include("dualprev.orgs.urls")),
+    path("regulator/", include("dualprev.supervision.urls")),
+    path("reference/", include("dualprev.reference.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
