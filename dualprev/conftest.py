@@ -10,7 +10,8 @@ os.environ.setdefault("DUALPREV_ENV", "test")
 
 
 @pytest.fixture
-def cast(db):  # noqa: ANN001, ANN201
-    from dualprev.core.testing import build_cast
+def cast(db):
+    from dualprev.core.testing import build_cast, ensure_seed_data
 
+    ensure_seed_data()
     return build_cast()

@@ -25,7 +25,9 @@ def _read(name: str, default: T, parse: Callable[[str], T]) -> T:
     try:
         return parse(raw.strip())
     except (TypeError, ValueError) as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is invalid: {exc}") from exc
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is invalid: {exc}"
+        ) from exc
 
 
 def env_str(name: str, default: str) -> str:
@@ -60,7 +62,9 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    return _read(name, default, lambda raw: [item.strip() for item in raw.split(",") if item.strip()])
+    return _read(
+        name, default, lambda raw: [item.strip() for item in raw.split(",") if item.strip()]
+    )
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dualprev.orgs",
     "dualprev.reference",
     "dualprev.supervision",
+    "dualprev.demo",
 ]
 
 MIDDLEWARE = [

@@ -28,6 +28,7 @@ class User(AbstractUser):
         null=True,
         blank=True,
         validators=[mobile_validator],
+        error_messages={"unique": _("该手机号已被其他账号使用。")},
     )
 
     objects = UserManager()
@@ -43,6 +44,13 @@ class User(AbstractUser):
         super().clean()
         if self.mobile == "":
             self.mobile = None
+        # Login accepts a username or a mobile number, so neither may equal the other kind of
+        # identifier of a different account (the login would be ambiguous).
+        others = User.objects.exclude(pk=self.pk) if self.pk else User.objects.all()
+        if self.mobile and others.filter(username=self.mobile).exists():
+            raise ValidationError({"mobile": _("该手机号已被其他账号用作用户名。")})
+        if self.username and others.filter(mobile=self.username).exists():
+            raise ValidationError({"username": _("该用户名已被其他账号用作手机号。")})
 
     @property
     def display_name(self) -> str:

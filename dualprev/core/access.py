@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from dualprev.core.tenancy import actor_for
 
@@ -38,18 +38,20 @@ class RouteAccess:
     def is_write(self) -> bool:
         return self.action != "view"
 
-    def check(self, request: HttpRequest) -> None:
+    def kind_matches(self, request: HttpRequest) -> bool:
         actor = actor_for(request.user)
-        kind_ok = {
+        return {
             "public": True,
             "user": True,
             "enterprise": actor.is_enterprise,
             "regulator": actor.is_regulator,
             "member": actor.is_enterprise or actor.is_regulator,
         }[self.audience]
-        if not kind_ok:
+
+    def check(self, request: HttpRequest) -> None:
+        if not self.kind_matches(request):
             raise PermissionDenied
-        if self.audience not in ("public", "user") and not actor.can(self.action):
+        if self.audience not in ("public", "user") and not actor_for(request.user).can(self.action):
             raise PermissionDenied
 
 
@@ -65,9 +67,11 @@ def route(
             if audience != "public" and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if subject is None:
-                # Routes about one object leave the decision to the access helper so that an
-                # invisible object answers 404, never 403.
                 access.check(request)
+            elif not access.kind_matches(request):
+                # Routes about one object answer 404 to the wrong kind of actor, and otherwise
+                # leave the decision to the access helper, so that nothing leaks existence.
+                raise Http404
             return view(request, *args, **kwargs)
 
         wrapped.route_access = access  # type: ignore[attr-defined]
@@ -87,6 +91,8 @@ def api_route(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if subject is None:
                 access.check(request)
+            elif not access.kind_matches(request):
+                raise Http404
             return func(request, *args, **kwargs)
 
         wrapped.route_access = access  # type: ignore[attr-defined]

@@ -46,7 +46,7 @@ class ScopedQuerySet(models.QuerySet):
         from dualprev.core.tenancy import actor_for, scope_filter
 
         actor = actor_for(user)
-        return self.filter(scope_filter(actor, action, self.model.tenant_path))  # type: ignore[attr-defined]
+        return self.filter(scope_filter(actor, action, self.model.tenant_path))
 
 
 class TenantModel(TimeStampedModel, PublicIdModel):

@@ -123,9 +123,7 @@ class Cast:
         return self.b.users["safety"]
 
 
-def _staff(
-    username: str, agency: Agency, role: str, region: Region | None = None
-) -> User:
+def _staff(username: str, agency: Agency, role: str, region: Region | None = None) -> User:
     user = make_user(username, username)
     AgencyMembership.objects.create(user=user, agency=agency, role=role, region=region)
     return user
@@ -147,7 +145,9 @@ def build_cast() -> Cast:
     erqi_bureau = Agency.objects.create(
         name="二七区应急管理局", tier=AgencyTier.DISTRICT, region=erqi
     )
-    zy_bureau = Agency.objects.create(name="中原区应急管理局", tier=AgencyTier.DISTRICT, region=zhongyuan)
+    zy_bureau = Agency.objects.create(
+        name="中原区应急管理局", tier=AgencyTier.DISTRICT, region=zhongyuan
+    )
     city_bureau = Agency.objects.create(name="郑州市应急管理局", tier=AgencyTier.CITY, region=city)
     industry_user = _staff("erqi_industry", erqi_bureau, RegulatorRole.INDUSTRY_DEPT)
     industry_user.agency_membership.industries.add(dairy)
@@ -157,7 +157,9 @@ def build_cast() -> Cast:
         a=a,
         b=b,
         c=c,
-        district_regulator=_staff("erqi_supervisor", erqi_bureau, RegulatorRole.DISTRICT_SUPERVISOR),
+        district_regulator=_staff(
+            "erqi_supervisor", erqi_bureau, RegulatorRole.DISTRICT_SUPERVISOR
+        ),
         street_staff=_staff("erqi_street", erqi_bureau, RegulatorRole.STREET_STAFF, erqi_street),
         industry_dept=industry_user,
         other_district_regulator=_staff(
@@ -165,3 +167,13 @@ def build_cast() -> Cast:
         ),
         city_readonly=_staff("city_viewer", city_bureau, RegulatorRole.CITY_READONLY),
     )
+
+
+def ensure_seed_data() -> None:
+    """Reload the rows data migrations seed, if a transactional test flushed them."""
+    from dualprev.orgs.seed import load_industries, load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not Industry.objects.exists():
+        load_industries(Industry)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -145,10 +146,40 @@ class Enterprise(TimeStampedModel, PublicIdModel):
             levels
         ):
             raise ValidationError({"org_levels": _("组织层级必须是不重复的已知层级。")})
+        if self.pk:
+            self._check_levels_fit_units(levels)
         if self.benchmark_level != BenchmarkLevel.NONE and not self.benchmark_date:
             raise ValidationError({"benchmark_date": _("标杆企业需填写认定日期。")})
         if self.benchmark_level == BenchmarkLevel.NONE:
             self.benchmark_date = None
+
+    def _check_levels_fit_units(self, levels: list[str]) -> None:
+        """The level set must keep every existing unit valid: its level present, the root on
+        the top level, every child below its parent."""
+        labels = dict(OrgLevel.choices)
+        rows = list(
+            OrgUnit.objects.filter(enterprise_id=self.pk).values_list("name", "level", "parent__level")
+        )
+        missing = sorted({level for _name, level, _p in rows if level not in levels}, key=str)
+        if missing:
+            raise ValidationError(
+                {
+                    "org_levels": _("以下层级仍有组织单元在使用，不能移除：%(levels)s。")
+                    % {"levels": "、".join(str(labels.get(m, m)) for m in missing)}
+                }
+            )
+        for name, level, parent_level in rows:
+            if parent_level is None and levels.index(level) != 0:
+                raise ValidationError(
+                    {
+                        "org_levels": _("顶层组织单元“%(name)s”的层级必须是第一个层级。")
+                        % {"name": name}
+                    }
+                )
+            if parent_level is not None and levels.index(level) <= levels.index(parent_level):
+                raise ValidationError(
+                    {"org_levels": _("新的层级顺序与现有组织单元的上下级关系冲突。")}
+                )
 
     @property
     def district(self) -> Region:
@@ -221,6 +252,12 @@ class OrgUnit(TenantModel):
                 node = node.parent
         elif levels.index(self.level) != 0:
             raise ValidationError({"parent": _("非顶层组织单元必须有上级。")})
+        if self.pk:
+            # Re-levelling a unit must keep every child strictly below it.
+            mine = levels.index(self.level)
+            child_levels = OrgUnit.objects.filter(parent_id=self.pk).values_list("level", flat=True)
+            if any(level in levels and levels.index(level) <= mine for level in child_levels):
+                raise ValidationError({"level": _("已有下级单元的层级不低于该层级，请先调整下级。")})
 
     def ancestors(self) -> list[OrgUnit]:
         chain: list[OrgUnit] = []
@@ -290,10 +327,33 @@ class Shift(TenantModel):
                 name="shift_start_differs_from_end",
                 violation_error_message=_("班次开始和结束时间不能相同。"),
             ),
+            # Two constraints because NULL org_unit values never collide in a unique index.
+            models.UniqueConstraint(
+                fields=["enterprise", "name"],
+                condition=models.Q(org_unit__isnull=True),
+                name="shift_unique_default_name",
+                violation_error_message=_("全企业默认班次中已有同名班次。"),
+            ),
+            models.UniqueConstraint(
+                fields=["org_unit", "name"],
+                condition=models.Q(org_unit__isnull=False),
+                name="shift_unique_name_in_unit",
+                violation_error_message=_("该组织单元的班次中已有同名班次。"),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.start:%H:%M}–{self.end:%H:%M}"
+        return f"{self.name} {self.time_range_label}"
+
+    @property
+    def time_range_label(self) -> str:
+        """"08:00–20:00", or "20:00–次日08:00" when the shift ends the next day."""
+        if self.crosses_midnight:
+            return _("%(start)s–次日%(end)s") % {
+                "start": f"{self.start:%H:%M}",
+                "end": f"{self.end:%H:%M}",
+            }
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
 
     @property
     def crosses_midnight(self) -> bool:
@@ -315,6 +375,8 @@ class Shift(TenantModel):
 
     def clean(self) -> None:
         super().clean()
+        if self.start is not None and self.start == self.end:
+            raise ValidationError({"end": _("班次开始和结束时间不能相同。")})
         if self.org_unit_id and self.org_unit.enterprise_id != self.enterprise_id:
             raise ValidationError({"org_unit": _("组织单元必须属于同一企业。")})
 
@@ -323,11 +385,38 @@ def shifts_for(unit: OrgUnit | None, *, enterprise: Enterprise) -> list[Shift]:
     """The shifts that apply to ``unit``: its own, else the nearest ancestor's, else the
     enterprise default shifts."""
     chain = ([unit, *unit.ancestors()]) if unit is not None else []
-    for node in chain:
-        own = list(Shift.objects.filter(enterprise=enterprise, org_unit=node))
-        if own:
-            return own
-    return list(Shift.objects.filter(enterprise=enterprise, org_unit__isnull=True))
+    shifts = list(Shift.objects.filter(enterprise=enterprise))
+    return _nearest_shifts([node.pk for node in chain], shifts)
+
+
+def shifts_by_unit(units: Iterable[OrgUnit], *, enterprise: Enterprise) -> dict[int, list[Shift]]:
+    """``shifts_for`` for many units of one enterprise at once, in one query.
+
+    ``units`` must include every ancestor of each unit (for example the whole tree)."""
+    units = list(units)
+    parent_of = {unit.pk: unit.parent_id for unit in units}
+    shifts = list(Shift.objects.filter(enterprise=enterprise))
+    result: dict[int, list[Shift]] = {}
+    for unit in units:
+        chain: list[int] = []
+        node_id: int | None = unit.pk
+        while node_id is not None and node_id not in chain:
+            chain.append(node_id)
+            node_id = parent_of.get(node_id)
+        result[unit.pk] = _nearest_shifts(chain, shifts)
+    return result
+
+
+def _nearest_shifts(chain: list[int], shifts: list[Shift]) -> list[Shift]:
+    """The one rule: the first unit of ``chain`` (unit, parent, ...) with its own shifts wins;
+    otherwise the enterprise defaults. Sorted by start time."""
+    by_unit: dict[int | None, list[Shift]] = {}
+    for shift in sorted(shifts, key=lambda s: (s.start, s.name)):
+        by_unit.setdefault(shift.org_unit_id, []).append(shift)
+    for unit_id in chain:
+        if by_unit.get(unit_id):
+            return by_unit[unit_id]
+    return by_unit.get(None, [])
 
 
 class Agency(TimeStampedModel, PublicIdModel):

@@ -6,3 +6,11 @@ class SupervisionConfig(AppConfig):
     name = "dualprev.supervision"
     label = "supervision"
     verbose_name = _("政府监管")
+
+    def ready(self) -> None:
+        from dualprev.core.navigation import NavItem, register
+
+        register(
+            NavItem(_("辖区概览"), "supervision:home", "regulator"),
+            NavItem(_("企业名录"), "supervision:enterprise_list", "regulator"),
+        )
