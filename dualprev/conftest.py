@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-os.environ.setdefault("DUALPREV_ENV", "test")
 
 
 @pytest.fixture

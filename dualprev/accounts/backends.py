@@ -22,9 +22,7 @@ class UsernameOrMobileBackend(ModelBackend):
             return None
         user_model = get_user_model()
         login = username.strip()
-        user = (
-            user_model.objects.filter(Q(username=login) | Q(mobile=login)).order_by("id").first()
-        )
+        user = user_model.objects.filter(Q(username=login) | Q(mobile=login)).order_by("id").first()
         if user is None:
             # Hash anyway so that a missing account takes as long as a wrong password.
             user_model().set_password(password)

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dualprev.accounts.choices import EnterpriseRole
-from dualprev.orgs.forms import UnitChoiceField
+from dualprev.orgs.forms import UnitChoiceField, model_choice
 from dualprev.orgs.models import Enterprise, OrgUnit
 from dualprev.orgs.tree import build_tree, subtree_ids
 
@@ -33,8 +33,9 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = OrgUnit.objects.filter(enterprise=enterprise)
-        self.fields["org_unit"].empty_label = _("全部组织单元")
+        self.enterprise = enterprise
+        model_choice(self, "org_unit").queryset = OrgUnit.objects.filter(enterprise=enterprise)
+        model_choice(self, "org_unit").empty_label = _("全部组织单元")
 
     def apply(self, people: QuerySet) -> QuerySet:
         """Narrow a Membership queryset (already scoped by ``visible_to``)."""
@@ -44,11 +45,13 @@ class PeopleFilterForm(forms.Form):
             people = people.filter(is_active=status == "active")
         if q := (data.get("q") or "").strip():
             people = people.filter(
-                Q(user__name__icontains=q) | Q(user__username__icontains=q) | Q(user__mobile__icontains=q)
+                Q(user__name__icontains=q)
+                | Q(user__username__icontains=q)
+                | Q(user__mobile__icontains=q)
             )
         if role := data.get("role"):
             people = people.filter(role=role)
         if unit := data.get("org_unit"):
-            units = self.fields["org_unit"].queryset
+            units = OrgUnit.objects.filter(enterprise=self.enterprise)
             people = people.filter(org_unit_id__in=subtree_ids(build_tree(units), unit.pk))
         return people

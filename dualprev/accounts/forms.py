@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dualprev.accounts.choices import EnterpriseRole
 from dualprev.accounts.models import mobile_validator
-from dualprev.orgs.forms import UnitChoiceField
+from dualprev.orgs.forms import UnitChoiceField, model_choice
 from dualprev.orgs.models import Enterprise, OrgUnit, Post
 
 
@@ -30,7 +30,7 @@ class LoginForm(AuthenticationForm):
 
 class PostMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.org_unit.name}）"
+        return _("%(post)s（%(unit)s）") % {"post": obj.name, "unit": obj.org_unit.name}
 
 
 class PersonForm(forms.Form):
@@ -57,9 +57,10 @@ class PersonForm(forms.Form):
         self, *args: Any, enterprise: Enterprise, held_posts: Iterable[int] = (), **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = OrgUnit.objects.filter(enterprise=enterprise)
+        model_choice(self, "org_unit").queryset = OrgUnit.objects.filter(enterprise=enterprise)
+        model_choice(self, "org_unit").empty_label = _("请选择组织单元")
         # Deactivated posts are not offered, except those the person still holds.
-        self.fields["posts"].queryset = (
+        model_choice(self, "posts").queryset = (
             Post.objects.filter(enterprise=enterprise)
             .filter(Q(is_active=True) | Q(pk__in=list(held_posts)))
             .select_related("org_unit")
@@ -86,8 +87,13 @@ class PersonCreateForm(PersonForm):
     )
     field_order = ["username", "name", "mobile", "password", "password2", "role", "org_unit"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Most new accounts are front-line staff; a manager role must be chosen on purpose.
+        self.fields["role"].initial = EnterpriseRole.WORKER
+
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             self.add_error("password2", _("两次输入的密码不一致。"))
         return data

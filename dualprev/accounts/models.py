@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -31,7 +32,7 @@ class User(AbstractUser):
         error_messages={"unique": _("该手机号已被其他账号使用。")},
     )
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("用户")
@@ -88,7 +89,7 @@ class Membership(TenantModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.org_unit_id and self.org_unit.enterprise_id != self.enterprise_id:
+        if self.org_unit is not None and self.org_unit.enterprise_id != self.enterprise_id:
             raise ValidationError({"org_unit": _("组织单元必须属于同一企业。")})
         if self.user_id and AgencyMembership.objects.filter(user_id=self.user_id).exists():
             raise ValidationError({"user": _("该用户已是监管机构人员。")})
@@ -131,13 +132,13 @@ class AgencyMembership(TimeStampedModel, PublicIdModel):
         return f"{self.user} · {self.agency}"
 
     @property
-    def jurisdiction(self):  # noqa: ANN201 - Region
+    def jurisdiction(self):
         return self.region or self.agency.region
 
     def clean(self) -> None:
         super().clean()
         if (
-            self.region_id
+            self.region is not None
             and self.agency_id
             and not self.region.path.startswith(self.agency.region.path)
         ):

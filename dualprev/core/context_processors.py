@@ -19,6 +19,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        active = current == url if url == "/" else current.startswith(url)
-        nav.append({"label": item.label, "url": url, "active": active, "icon": item.icon})
+        nav.append({"label": item.label, "url": url, "active": False, "icon": item.icon})
+    # Highlight the entry with the longest URL that prefixes the current path.
+    matches = [
+        e for e in nav if current == e["url"] or (e["url"] != "/" and current.startswith(e["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return {"nav_items": nav, "actor": actor, "site_name": settings.DUALPREV_SITE_NAME}

@@ -35,7 +35,11 @@ def _still_referenced(message: str) -> Iterator[None]:
 
 @transaction.atomic
 def create_org_unit(
-    *, enterprise: Enterprise, name: str, level: str, parent: OrgUnit | None = None,
+    *,
+    enterprise: Enterprise,
+    name: str,
+    level: str,
+    parent: OrgUnit | None = None,
     sort_order: int = 0,
 ) -> OrgUnit:
     """Add a unit to the enterprise's tree.
@@ -70,7 +74,9 @@ def org_unit_usage(unit: OrgUnit) -> list[str]:
     reasons = []
     children = OrgUnit.objects.filter(parent=unit).count()
     if children:
-        reasons.append(ngettext("下级单元 %(n)d 个", "下级单元 %(n)d 个", children) % {"n": children})
+        reasons.append(
+            ngettext("下级单元 %(n)d 个", "下级单元 %(n)d 个", children) % {"n": children}
+        )
     posts = Post.objects.filter(org_unit=unit).count()
     if posts:
         reasons.append(ngettext("岗位 %(n)d 个", "岗位 %(n)d 个", posts) % {"n": posts})
@@ -95,7 +101,7 @@ def delete_org_unit(*, unit: OrgUnit) -> None:
         if reasons:
             raise ValidationError(
                 _("“%(name)s”仍有%(reasons)s，不能删除。请先移走或删除这些内容。")
-                % {"name": unit.name, "reasons": "、".join(reasons)}
+                % {"name": unit.name, "reasons": _("、").join(reasons)}
             )
         unit.delete()
 
@@ -108,7 +114,9 @@ def create_post(
     *, enterprise: Enterprise, org_unit: OrgUnit, name: str, description: str = ""
 ) -> Post:
     """Add a 岗位 to a unit. Invariant: same enterprise as the unit; unique name in the unit."""
-    post = Post(enterprise=enterprise, org_unit=org_unit, name=name.strip(), description=description)
+    post = Post(
+        enterprise=enterprise, org_unit=org_unit, name=name.strip(), description=description
+    )
     post.full_clean()
     post.save()
     return post
@@ -136,7 +144,9 @@ def set_post_active(*, post: Post, is_active: bool) -> Post:
 
 def delete_post(*, post: Post) -> None:
     """Delete a post nobody holds (nor ever held in a kept membership); otherwise refuse."""
-    with _still_referenced(_("岗位“%(name)s”仍被其他数据引用，不能删除，可改为停用。") % {"name": post.name}):
+    with _still_referenced(
+        _("岗位“%(name)s”仍被其他数据引用，不能删除，可改为停用。") % {"name": post.name}
+    ):
         Post.objects.select_for_update().filter(pk=post.pk).first()
         holders = post.holders.count()
         if holders:
@@ -173,7 +183,11 @@ def update_enterprise_settings(
 
 @transaction.atomic
 def create_shift(
-    *, enterprise: Enterprise, name: str, start: dt.time, end: dt.time,
+    *,
+    enterprise: Enterprise,
+    name: str,
+    start: dt.time,
+    end: dt.time,
     org_unit: OrgUnit | None = None,
 ) -> Shift:
     """Add a 班次. Invariant: start ≠ end (end < start crosses midnight); names unique within

@@ -4,7 +4,7 @@ id of another enterprise's row fails validation as "not one of the choices"."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -55,6 +55,11 @@ def units_of(enterprise: Enterprise) -> Any:
     return OrgUnit.objects.filter(enterprise=enterprise)
 
 
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's model choice field, typed (``form.fields`` is typed as plain ``Field``)."""
+    return cast(forms.ModelChoiceField, form.fields[name])
+
+
 class OrgUnitForm(forms.ModelForm):
     parent = UnitChoiceField(queryset=OrgUnit.objects.none(), required=False, label=_("上级"))
 
@@ -71,9 +76,9 @@ class OrgUnitForm(forms.ModelForm):
             roots = build_tree(parents)
             below = {n.unit.pk for n in flatten(roots) if self._is_below(n, self.instance.pk)}
             parents = parents.exclude(pk__in=below | {self.instance.pk})
-        self.fields["parent"].queryset = parents
-        self.fields["parent"].empty_label = _("（无上级：顶层单元）")
-        self.fields["level"].choices = enterprise.org_level_labels()
+        model_choice(self, "parent").queryset = parents
+        model_choice(self, "parent").empty_label = _("（无上级：顶层单元）")
+        cast(forms.ChoiceField, self.fields["level"]).choices = enterprise.org_level_labels()
         self.fields["name"].widget.attrs.setdefault("autofocus", True)
 
     @staticmethod
@@ -92,7 +97,7 @@ class PostForm(forms.ModelForm):
     def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.enterprise = enterprise
-        self.fields["org_unit"].queryset = units_of(enterprise)
+        model_choice(self, "org_unit").queryset = units_of(enterprise)
         self.fields["name"].widget.attrs.setdefault("autofocus", True)
 
 
@@ -144,5 +149,5 @@ class ShiftForm(forms.ModelForm):
     def __init__(self, *args: Any, enterprise: Enterprise, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.enterprise = enterprise
-        self.fields["org_unit"].queryset = units_of(enterprise)
-        self.fields["org_unit"].empty_label = _("全企业默认")
+        model_choice(self, "org_unit").queryset = units_of(enterprise)
+        model_choice(self, "org_unit").empty_label = _("全企业默认")

@@ -142,8 +142,10 @@ class Enterprise(TimeStampedModel, PublicIdModel):
             self.credit_code = self.credit_code.strip().upper()
         levels = self.org_levels or []
         valid = set(OrgLevel.values)
-        if not levels or any(level not in valid for level in levels) or len(set(levels)) != len(
-            levels
+        if (
+            not levels
+            or any(level not in valid for level in levels)
+            or len(set(levels)) != len(levels)
         ):
             raise ValidationError({"org_levels": _("组织层级必须是不重复的已知层级。")})
         if self.pk:
@@ -158,14 +160,16 @@ class Enterprise(TimeStampedModel, PublicIdModel):
         the top level, every child below its parent."""
         labels = dict(OrgLevel.choices)
         rows = list(
-            OrgUnit.objects.filter(enterprise_id=self.pk).values_list("name", "level", "parent__level")
+            OrgUnit.objects.filter(enterprise_id=self.pk).values_list(
+                "name", "level", "parent__level"
+            )
         )
         missing = sorted({level for _name, level, _p in rows if level not in levels}, key=str)
         if missing:
             raise ValidationError(
                 {
                     "org_levels": _("以下层级仍有组织单元在使用，不能移除：%(levels)s。")
-                    % {"levels": "、".join(str(labels.get(m, m)) for m in missing)}
+                    % {"levels": str(_("、")).join(str(labels.get(m, m)) for m in missing)}
                 }
             )
         for name, level, parent_level in rows:
@@ -257,7 +261,9 @@ class OrgUnit(TenantModel):
             mine = levels.index(self.level)
             child_levels = OrgUnit.objects.filter(parent_id=self.pk).values_list("level", flat=True)
             if any(level in levels and levels.index(level) <= mine for level in child_levels):
-                raise ValidationError({"level": _("已有下级单元的层级不低于该层级，请先调整下级。")})
+                raise ValidationError(
+                    {"level": _("已有下级单元的层级不低于该层级，请先调整下级。")}
+                )
 
     def ancestors(self) -> list[OrgUnit]:
         chain: list[OrgUnit] = []
@@ -347,7 +353,7 @@ class Shift(TenantModel):
 
     @property
     def time_range_label(self) -> str:
-        """"08:00–20:00", or "20:00–次日08:00" when the shift ends the next day."""
+        """ "08:00–20:00", or "20:00–次日08:00" when the shift ends the next day."""
         if self.crosses_midnight:
             return _("%(start)s–次日%(end)s") % {
                 "start": f"{self.start:%H:%M}",
@@ -377,7 +383,7 @@ class Shift(TenantModel):
         super().clean()
         if self.start is not None and self.start == self.end:
             raise ValidationError({"end": _("班次开始和结束时间不能相同。")})
-        if self.org_unit_id and self.org_unit.enterprise_id != self.enterprise_id:
+        if self.org_unit is not None and self.org_unit.enterprise_id != self.enterprise_id:
             raise ValidationError({"org_unit": _("组织单元必须属于同一企业。")})
 
 

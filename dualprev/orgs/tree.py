@@ -22,7 +22,7 @@ class TreeNode:
 
     @property
     def path(self) -> str:
-        """"甲化工 / 生产部 / 甲班组": the unit's name with its ancestors, top first."""
+        """ "甲化工 / 生产部 / 甲班组": the unit's name with its ancestors, top first."""
         return " / ".join(unit.name for unit in [*self.ancestors, self.unit])
 
 

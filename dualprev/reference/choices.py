@@ -37,8 +37,8 @@ __all__ = [
     "DangerSrc",
     "DatasetKind",
     "Deleted",
-    "Enumeration",
     "EnterpriseWhpGrade",
+    "Enumeration",
     "HazardCategory",
     "HazardDangerType",
     "HazardLevel",
@@ -110,10 +110,10 @@ class RiskColour(models.TextChoices):
 class RiskLevel(models.IntegerChoices):
     """National risk level (危化 data exchange ``riskLevel``); 0 is the most severe."""
 
-    MAJOR = 0, _("重大风险")
-    LARGER = 1, _("较大风险")
-    GENERAL = 2, _("一般风险")
-    LOW = 3, _("低风险")
+    MAJOR = 0, _("重大")
+    LARGER = 1, _("较大")
+    GENERAL = 2, _("一般")
+    LOW = 3, _("低")
 
 
 RISK_LEVEL_COLOURS: Mapping[int, str] = {
@@ -131,9 +131,9 @@ class HazardLevel(models.IntegerChoices):
     """``dangerLevel``: nationally 0 一般 / 1 重大. ``LARGER`` is a local extra level [I]: it is
     stored as such but uploaded as 一般 (see ``national_code``)."""
 
-    GENERAL = 0, _("一般隐患")
-    MAJOR = 1, _("重大隐患")
-    LARGER = 2, _("较大隐患（本地扩展）")
+    GENERAL = 0, _("一般")
+    MAJOR = 1, _("重大")
+    LARGER = 2, _("较大（本地扩展）")
 
     @classmethod
     def national_code(cls, value: int) -> int:
@@ -397,16 +397,24 @@ class Enumeration:
     colours: Mapping[Any, str] = field(default_factory=dict)
     notes: Mapping[Any, str | Promise] = field(default_factory=dict)
 
+    @property
+    def basis_label(self) -> str:
+        return str(Basis(self.basis).label)
+
     def items(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "code": str(value),
-                "label": str(label),
-                "colour": str(self.colours.get(value, "")),
-                "note": str(self.notes.get(value, "")),
-            }
-            for value, label in self.choices.choices
-        ]
+        rows = []
+        for value, label in self.choices.choices:
+            colour = str(self.colours.get(value, ""))
+            rows.append(
+                {
+                    "code": str(value),
+                    "label": str(label),
+                    "colour": colour,
+                    "colour_label": str(RiskColour(colour).label) if colour else "",
+                    "note": str(self.notes.get(value, "")),
+                }
+            )
+        return rows
 
 
 def _ranges_note() -> dict[Any, str | Promise]:
@@ -455,7 +463,11 @@ ENUMERATIONS: tuple[Enumeration, ...] = (
         _("国家数据交换仅上报这三种状态。"),
     ),
     Enumeration(
-        "danger_manage_type", _("治理类型"), DangerManageType, Basis.NATIONAL_WHP, "dangerManageType"
+        "danger_manage_type",
+        _("治理类型"),
+        DangerManageType,
+        Basis.NATIONAL_WHP,
+        "dangerManageType",
     ),
     Enumeration(
         "danger_src",
@@ -466,7 +478,11 @@ ENUMERATIONS: tuple[Enumeration, ...] = (
         _("1–8 同时是隐患排查类型。"),
     ),
     Enumeration(
-        "hazard_danger_type", _("隐患类型"), HazardDangerType, Basis.NATIONAL_WHP, "hazardDangerType"
+        "hazard_danger_type",
+        _("隐患类型"),
+        HazardDangerType,
+        Basis.NATIONAL_WHP,
+        "hazardDangerType",
     ),
     Enumeration(
         "hazard_category",
@@ -522,7 +538,11 @@ ENUMERATIONS: tuple[Enumeration, ...] = (
         notes=_ranges_note(),
     ),
     Enumeration(
-        "measure_classify1", _("管控措施一级分类"), MeasureClassify1, Basis.NATIONAL_WHP, "classify1"
+        "measure_classify1",
+        _("管控措施一级分类"),
+        MeasureClassify1,
+        Basis.NATIONAL_WHP,
+        "classify1",
     ),
     Enumeration(
         "measure_classify2",

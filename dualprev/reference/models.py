@@ -32,6 +32,7 @@ from dualprev.reference.choices import (
     RiskLevel,
     Verification,
 )
+from dualprev.reference.scoring import band_contains
 
 
 class Dataset(models.Model):
@@ -45,7 +46,7 @@ class Dataset(models.Model):
     code = models.SlugField(_("数据集代码"), max_length=64, unique=True)
     kind = models.CharField(_("类型"), max_length=32, choices=DatasetKind.choices)
     standard_code = models.CharField(_("标准/文件编号"), max_length=64)
-    edition = models.CharField(_("版本"), max_length=32)
+    edition = models.CharField(_("版本"), max_length=32, blank=True)
     title = models.CharField(_("名称"), max_length=200)
     source_note = models.TextField(_("来源说明"), blank=True)
     sources = models.JSONField(_("来源链接"), default=list, blank=True)
@@ -81,8 +82,8 @@ class Dataset(models.Model):
 
     @property
     def label(self) -> str:
-        """The standard's usual citation, e.g. "GB 6441-2025"."""
-        if self.edition and self.edition not in self.standard_code:
+        """The usual citation: "GB 6441-2025" for standards, the document number otherwise."""
+        if self.edition and self.standard_code.startswith(("GB", "AQ", "DB")):
             return f"{self.standard_code}-{self.edition}"
         return self.standard_code
 
@@ -387,13 +388,9 @@ class Band(models.Model):
     )
     code = models.CharField(_("级别"), max_length=16)
     label = models.CharField(_("含义"), max_length=64, blank=True)
-    lower = models.DecimalField(
-        _("下限"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    lower = models.DecimalField(_("下限"), max_digits=10, decimal_places=2, null=True, blank=True)
     lower_inclusive = models.BooleanField(_("含下限"), default=False)
-    upper = models.DecimalField(
-        _("上限"), max_digits=10, decimal_places=2, null=True, blank=True
-    )
+    upper = models.DecimalField(_("上限"), max_digits=10, decimal_places=2, null=True, blank=True)
     upper_inclusive = models.BooleanField(_("含上限"), default=True)
     risk_level = models.PositiveSmallIntegerField(_("风险等级"), choices=RiskLevel.choices)
     colour = models.CharField(_("颜色"), max_length=8, choices=RiskColour.choices)
@@ -413,11 +410,7 @@ class Band(models.Model):
                 condition=Q(lower__isnull=True)
                 | Q(upper__isnull=True)
                 | Q(lower__lt=models.F("upper"))
-                | (
-                    Q(lower=models.F("upper"))
-                    & Q(lower_inclusive=True)
-                    & Q(upper_inclusive=True)
-                ),
+                | (Q(lower=models.F("upper")) & Q(lower_inclusive=True) & Q(upper_inclusive=True)),
                 name="reference_band_bounds_ordered",
                 violation_error_message=_("区间下限必须小于上限。"),
             ),
@@ -443,14 +436,7 @@ class Band(models.Model):
         return f"{self.profile.code} {self.code}"
 
     def contains(self, score: Decimal) -> bool:
-        if self.lower is not None and (
-            score < self.lower or (score == self.lower and not self.lower_inclusive)
-        ):
-            return False
-        return not (
-            self.upper is not None
-            and (score > self.upper or (score == self.upper and not self.upper_inclusive))
-        )
+        return band_contains(self, score)
 
     def interval(self, symbol: str = "x") -> str:
         """The band as an inequality, e.g. "160 < D ≤ 320", "D > 320", "D ≤ 20"."""

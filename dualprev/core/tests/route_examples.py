@@ -10,3 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 ROUTE_EXAMPLES: dict[str, Any] = {}
+
+# reference: dataset pages take the dataset's code; the calendar API takes a year.
+ROUTE_EXAMPLES["reference:dataset"] = {"code": "gb6441-2025"}
+ROUTE_EXAMPLES["api:reference_calendar_year"] = {"year": 2026}
