@@ -10,8 +10,8 @@ def main() -> None:
         from django.db import connection
         from django.test import Client
 
-        from dualprev.core.testing import build_cast, ensure_seed_data, make_credit_code
         from dualprev.core.tenancy import forget_actor
+        from dualprev.core.testing import build_cast, ensure_seed_data, make_credit_code
         from dualprev.orgs.models import Enterprise, Region
 
         ensure_seed_data()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dualprev.core.pofile import parse_po  # noqa: E402
+from dualprev.core.pofile import parse_po
 
 
 def main(paths: list[str]) -> int:

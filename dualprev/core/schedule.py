@@ -56,6 +56,12 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="30 2 * * *",
         description="Delete expired login sessions (what `dualprev clearsessions` does).",
     ),
+    ScheduledJob(
+        name="prune-task-results",
+        task_path="dualprev.core.tasks.prune_task_results",
+        cron="45 2 * * *",
+        description="Delete finished background-task results older than 14 days.",
+    ),
 )
 
 

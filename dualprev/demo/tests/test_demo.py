@@ -15,9 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts() -> tuple[int, ...]:
-    return tuple(
-        m.objects.count() for m in (Enterprise, OrgUnit, Post, Shift, User, Membership)
-    )
+    return tuple(m.objects.count() for m in (Enterprise, OrgUnit, Post, Shift, User, Membership))
 
 
 def test_the_demo_loads_the_district_of_the_seed_article_and_is_idempotent() -> None:

@@ -8,7 +8,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_the_district_overview_counts_the_districts_enterprises(client, cast) -> None:  # noqa: ANN001
+def test_the_district_overview_counts_the_districts_enterprises(client, cast) -> None:
     cast.a.enterprise.benchmark_level = "provincial"
     cast.a.enterprise.benchmark_date = "2020-03-18"
     cast.a.enterprise.save()
@@ -23,14 +23,14 @@ def test_the_district_overview_counts_the_districts_enterprises(client, cast) ->
     assert cast.c.enterprise.name not in body
 
 
-def test_street_staff_see_only_their_street(client, cast) -> None:  # noqa: ANN001
+def test_street_staff_see_only_their_street(client, cast) -> None:
     client.force_login(cast.street_staff)
     response = client.get(reverse("supervision:enterprise_list"))
     names = [e.name for e in response.context["page_obj"]]
     assert names == [cast.a.enterprise.name]
 
 
-def test_the_directory_filters_and_answers_htmx_with_rows_only(client, cast) -> None:  # noqa: ANN001
+def test_the_directory_filters_and_answers_htmx_with_rows_only(client, cast) -> None:
     client.force_login(cast.district_regulator)
     url = reverse("supervision:enterprise_list")
     response = client.get(url, {"q": "乙乳业"})
@@ -43,7 +43,7 @@ def test_the_directory_filters_and_answers_htmx_with_rows_only(client, cast) -> 
     assert response.context["page_obj"].paginator.count == 2
 
 
-def test_the_directory_paginates(client, cast) -> None:  # noqa: ANN001
+def test_the_directory_paginates(client, cast) -> None:
     from dualprev.core.testing import make_credit_code
     from dualprev.orgs.models import Enterprise
 
@@ -67,14 +67,14 @@ def test_the_directory_paginates(client, cast) -> None:  # noqa: ANN001
 
 
 def test_the_directory_query_count_does_not_grow_with_rows(
-    client, cast, django_assert_max_num_queries  # noqa: ANN001
+    client, cast, django_assert_max_num_queries
 ) -> None:
     client.force_login(cast.district_regulator)
     with django_assert_max_num_queries(12):
         client.get(reverse("supervision:enterprise_list"))
 
 
-def test_an_enterprise_detail_shows_its_profile_to_the_regulator(client, cast) -> None:  # noqa: ANN001
+def test_an_enterprise_detail_shows_its_profile_to_the_regulator(client, cast) -> None:
     client.force_login(cast.district_regulator)
     url = reverse("supervision:enterprise_detail", args=[cast.a.enterprise.public_id])
     response = client.get(url)

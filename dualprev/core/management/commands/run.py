@@ -159,11 +159,14 @@ class Command(BaseCommand):
         python = sys.executable
         children = [
             Child(
-                "web",
+                "web server",
                 f"granian WSGI, {workers} worker process{'es' if workers > 1 else ''}",
                 [
                     *(python, "-m", "granian", "--interface", "wsgi", "--no-ws"),
                     *("--host", host, "--port", str(port), "--workers", str(workers)),
+                    # Each blocking thread may hold a database connection: keep the pool well
+                    # under PostgreSQL's max_connections (GRANIAN_BLOCKING_THREADS overrides).
+                    *("--blocking-threads", os.environ.get("GRANIAN_BLOCKING_THREADS", "16")),
                     "dualprev.wsgi:application",
                 ],
             ),
@@ -235,15 +238,16 @@ class Command(BaseCommand):
 
     def print_banner(self, children: list[Child], url: str, host: str, port: int) -> None:
         db = settings.DATABASES["default"]
-        where = db.get("HOST") or ""
+        engine = str(db["ENGINE"]).rsplit(".", 1)[-1]
+        database = " ".join(str(part) for part in (engine, db.get("HOST"), db["NAME"]) if part)
         self.stdout.write(
             self.style.SUCCESS(f"dualprev ({settings.ENVIRONMENT}) starting at {url}")
         )
         if host in ("0.0.0.0", "::"):
             self.stdout.write(f"  listening on all interfaces ({host}), port {port}")
-        self.stdout.write(f"  database   {db['ENGINE'].rsplit('.', 1)[-1]} {where} {db['NAME']}")
+        self.stdout.write(f"  {'database':<11} {database}")
         for child in children:
-            self.stdout.write(f"  {child.name:<10} pid {child.pid:<7} {child.description}")
+            self.stdout.write(f"  {child.name:<11} pid {child.pid:<7} {child.description}")
         self.stdout.write("Press Ctrl-C to stop all three.")
 
     def supervise(
