@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from dualprev.core.tenancy import Actor
 
@@ -18,6 +17,7 @@ class NavItem:
     audience: str  # "enterprise", "regulator", "member" or "user"
     action: str = "view"
     icon: str = ""
+    order: int = 50  # position in the menu: home pages 10, domain pages 20-80, reference 90
 
     def allowed(self, actor: Actor) -> bool:
         kind_ok = {
@@ -29,9 +29,7 @@ class NavItem:
         return kind_ok and (self.audience == "user" or actor.can(self.action))
 
 
-NAV_ITEMS: list[NavItem] = [
-    NavItem(_("首页"), "core:home", "user", icon="home"),
-]
+NAV_ITEMS: list[NavItem] = []
 
 
 def register(*items: NavItem) -> None:
@@ -41,4 +39,4 @@ def register(*items: NavItem) -> None:
 
 
 def items_for(actor: Actor) -> list[NavItem]:
-    return [item for item in NAV_ITEMS if item.allowed(actor)]
+    return sorted((item for item in NAV_ITEMS if item.allowed(actor)), key=lambda i: i.order)

@@ -474,6 +474,11 @@ class DemoBuilder:
             "dept_head": ("合成车间", "液态奶车间", "工程部", "运营部"),
             "team_leader": ("合成一班", "灌装班", "塔吊班组", "第一车队"),
         }
+        role_posts = {
+            "main_leader": ("总经理", "项目经理"),
+            "safety_director": ("安全总监",),
+            "safety_officer": ("安全管理员", "专职安全员", "安全员"),
+        }
         worker_posts = {
             "huagong_cz1": "合成操作工",
             "huagong_cz2": "罐区巡检工",
@@ -490,11 +495,17 @@ class DemoBuilder:
             candidates = home_unit.get(role)
             if candidates:
                 unit = next((units[n] for n in candidates if n in units), None)
-            posts: list[Post] = []
+            posts: list[Post] = [
+                self.posts[key][name]
+                for name in role_posts.get(role, ())
+                if name in self.posts[key]
+            ][:1]
             if username in worker_posts:
                 post = self.posts[key][worker_posts[username]]
-                posts.append(post)
+                posts = [post]
                 unit = post.org_unit
+            elif posts and unit is None:
+                unit = posts[0].org_unit
             if unit is None:
                 unit = next(u for u in units.values() if u.parent_id is None)
             membership, _ = Membership.objects.update_or_create(

@@ -10,4 +10,4 @@ class ReferenceConfig(AppConfig):
     def ready(self) -> None:
         from dualprev.core.navigation import NavItem, register
 
-        register(NavItem(_("标准与基础数据"), "reference:index", "user", icon="book"))
+        register(NavItem(_("标准与基础数据"), "reference:index", "user", icon="book", order=90))

@@ -11,6 +11,6 @@ class SupervisionConfig(AppConfig):
         from dualprev.core.navigation import NavItem, register
 
         register(
-            NavItem(_("辖区概览"), "supervision:home", "regulator"),
-            NavItem(_("企业名录"), "supervision:enterprise_list", "regulator"),
+            NavItem(_("辖区概览"), "supervision:home", "regulator", order=10),
+            NavItem(_("企业名录"), "supervision:enterprise_list", "regulator", order=20),
         )

@@ -14,10 +14,10 @@ from dualprev.orgs.models import Enterprise, Industry, Region
 class EnterpriseFilterForm(forms.Form):
     q = forms.CharField(label=_("名称或信用代码"), required=False)
     region = forms.ModelChoiceField(
-        label=_("街道/乡镇"), queryset=Region.objects.none(), required=False
+        label=_("街道/乡镇"), queryset=Region.objects.none(), required=False, empty_label=_("全部")
     )
     industry = forms.ModelChoiceField(
-        label=_("行业"), queryset=Industry.objects.all(), required=False
+        label=_("行业"), queryset=Industry.objects.all(), required=False, empty_label=_("全部")
     )
     status = forms.ChoiceField(
         label=_("建设状态"),
