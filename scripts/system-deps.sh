@@ -7,6 +7,7 @@ declare -A need=(
   [chromium]="chromium"            # browser tests (Playwright drives Debian's chromium)
   [fonts-noto-cjk]="fonts-noto-cjk" # Chinese text in PDFs and screenshots
   [poppler-utils]="poppler-utils"   # pdftotext / pdftoppm for document tests
+  [gettext]="gettext"               # makemessages/compilemessages (translation checks)
   [nodejs]="nodejs"                 # npm installs ECharts
   [npm]="npm"
 )

@@ -20,6 +20,7 @@ step() {  # step NAME COMMAND...
 step "ruff check" $BIN/ruff check .
 step "ruff format --check" $BIN/ruff format --check .
 step "mypy" $BIN/mypy dualprev
+step "English catalogue complete" bash scripts/check_messages.sh
 step "makemigrations --check" env DATABASE_URL=sqlite:///:memory: $BIN/dualprev makemigrations --check --dry-run
 step "pytest on SQLite" env DATABASE_URL=sqlite:///:memory: $BIN/pytest -q
 

@@ -28,4 +28,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         {"label": item.label, "url": url, "active": url == active, "icon": item.icon}
         for url, item in entries
     ]
-    return {"nav_items": nav, "actor": actor, "site_name": settings.DUALPREV_SITE_NAME}
+    return {"nav_items": nav, "actor": actor, "platform_name": settings.DUALPREV_SITE_NAME}

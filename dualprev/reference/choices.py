@@ -17,7 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dualprev.orgs.choices import BenchmarkLevel
@@ -418,20 +419,28 @@ class Enumeration:
 
 
 def _ranges_note() -> dict[Any, str | Promise]:
+    # Built lazily so the note follows the language of each request.
+    def note(low: int, high: int) -> str:
+        return gettext("任务编号 %(low)s–%(high)s") % {"low": low, "high": high}
+
     return {
-        work_type: _("任务编号 %(low)s–%(high)s") % {"low": low, "high": high}
-        for work_type, (low, high) in TASK_NUM_RANGES.items()
+        work_type: lazy(note, str)(low, high) for work_type, (low, high) in TASK_NUM_RANGES.items()
     }
 
 
 def _control_level_notes() -> dict[Any, str | Promise]:
-    notes: dict[Any, list[str]] = {}
+    risk_levels_by_control_level: dict[Any, list[Any]] = {}
     for risk_level, levels in DEFAULT_CONTROL_LEVELS.items():
         for level in levels:
-            notes.setdefault(level, []).append(str(RiskLevel(risk_level).label))
+            risk_levels_by_control_level.setdefault(level, []).append(risk_level)
+
+    def note(risk_levels: list[Any]) -> str:
+        labels = gettext("、").join(str(RiskLevel(r).label) for r in risk_levels)
+        return gettext("默认管控：%(levels)s") % {"levels": labels}
+
     return {
-        level: _("默认管控：%(levels)s") % {"levels": "、".join(labels)}
-        for level, labels in notes.items()
+        level: lazy(note, str)(risk_levels)
+        for level, risk_levels in risk_levels_by_control_level.items()
     }
 
 

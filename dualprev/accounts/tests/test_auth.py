@@ -55,6 +55,7 @@ def test_five_failures_lock_the_username_from_that_address(cast: Cast) -> None:
     assert settings.AXES_FAILURE_LIMIT == 5
     assert locked.status_code == 429
     assert "登录已暂时锁定" in locked.content.decode()
+    assert "请 15 分钟后再试" in locked.content.decode()
     assert "_auth_user_id" not in client.session
     # Another account from the same address is not affected.
     assert _login(Client(), "a_leader").status_code == 302
