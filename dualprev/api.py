@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from dualprev.core.access import api_route
@@ -19,6 +20,14 @@ api = NinjaAPI(
     docs_url="/docs",
     auth=django_auth,
 )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Request bodies that do not match the schema: 422 with a Chinese summary."""
+    fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) or "body" for e in exc.errors})
+    message = _("请求格式不正确，请检查字段：%(fields)s。") % {"fields": "、".join(fields)}
+    return api.create_response(request, {"detail": message, "errors": exc.errors}, status=422)
 
 
 @api.exception_handler(PermissionDenied)
@@ -49,8 +58,10 @@ def me(request: HttpRequest) -> MeOut:
 
 def _register_routers() -> None:
     from dualprev.reference.api import router as reference_router
+    from dualprev.risks.api import router as risks_router
 
     api.add_router("/v1/reference", reference_router)
+    api.add_router("/v1/assessments", risks_router)
 
 
 _register_routers()

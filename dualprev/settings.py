@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dualprev.accounts",
     "dualprev.orgs",
     "dualprev.reference",
+    "dualprev.risks",
     "dualprev.supervision",
     "dualprev.demo",
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("dualprev.core.urls")),
     path("accounts/", include("dualprev.accounts.urls")),
     path("enterprise/", include("dualprev.orgs.urls")),
+    path("risks/", include("dualprev.risks.urls")),
     path("regulator/", include("dualprev.supervision.urls")),
     path("reference/", include("dualprev.reference.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -11,14 +11,15 @@ from dualprev.accounts.choices import EnterpriseRole, RegulatorRole
 VIEW = "view"
 MANAGE_ORG = "manage_org"  # org units, posts, shifts, people
 SUPERVISE = "supervise"  # regulator-side supervision actions (later issues)
+MANAGE_RISKS = "manage_risks"  # risk register: identify, assess, edit, retire, import
 
-_COMPANY = {VIEW, MANAGE_ORG}
+_COMPANY = {VIEW, MANAGE_ORG, MANAGE_RISKS}
 ENTERPRISE_ACTIONS: dict[str, frozenset[str]] = {
     EnterpriseRole.MAIN_LEADER: frozenset(_COMPANY),
     EnterpriseRole.DEPUTY_LEADER: frozenset(_COMPANY),
     EnterpriseRole.SAFETY_DIRECTOR: frozenset(_COMPANY),
     EnterpriseRole.SAFETY_OFFICER: frozenset(_COMPANY),
-    EnterpriseRole.DEPT_HEAD: frozenset({VIEW}),
+    EnterpriseRole.DEPT_HEAD: frozenset({VIEW, MANAGE_RISKS}),
     EnterpriseRole.TEAM_LEADER: frozenset({VIEW}),
     EnterpriseRole.WORKER: frozenset({VIEW}),
 }

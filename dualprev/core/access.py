@@ -7,6 +7,7 @@ every route and check it. A view without a declaration fails the test suite.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -80,6 +81,12 @@ def route(
     return decorate
 
 
+def _resolved_signature(func: Callable[..., Any]) -> inspect.Signature:
+    # django-ninja reads parameter types from the signature; with postponed annotations they
+    # are strings that only the operation's own module can resolve, so resolve them here.
+    return inspect.signature(func, eval_str=True)
+
+
 def api_route(
     audience: Audience, *, action: str = "view", subject: type[Model] | None = None
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -96,6 +103,7 @@ def api_route(
             return func(request, *args, **kwargs)
 
         wrapped.route_access = access  # type: ignore[attr-defined]
+        wrapped.__signature__ = _resolved_signature(func)  # type: ignore[attr-defined]
         return wrapped
 
     return decorate

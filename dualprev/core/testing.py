@@ -44,6 +44,7 @@ class EnterpriseWorld:
     post: Post
     shift: Shift
     users: dict[str, User] = field(default_factory=dict)
+    risks: dict[str, Any] = field(default_factory=dict)
 
 
 def make_enterprise_world(
@@ -84,6 +85,9 @@ def make_enterprise_world(
         if key == "worker":
             membership.posts.add(post)
         world.users[key] = user
+    from dualprev.risks.testing import make_risk_chain
+
+    world.risks = make_risk_chain(enterprise, department, post, prefix)
     return world
 
 

@@ -27,6 +27,7 @@ from dualprev.core.routes import Route, product_routes
 from dualprev.core.testing import Cast
 from dualprev.core.tests.route_examples import ROUTE_EXAMPLES
 from dualprev.orgs.models import Enterprise, OrgUnit, Post, Shift
+from dualprev.risks.models import ControlMeasure, RiskEvent, RiskObject, RiskUnit
 
 # How to find "an object of enterprise A" for each subject model. Add a line for a new model.
 SUBJECTS: dict[type, Callable[[Cast], Any]] = {
@@ -36,6 +37,10 @@ SUBJECTS: dict[type, Callable[[Cast], Any]] = {
     Shift: lambda cast: cast.a.shift,
     Membership: lambda cast: cast.worker.membership,
     User: lambda cast: cast.worker,
+    RiskObject: lambda cast: cast.a.risks["object"],
+    RiskUnit: lambda cast: cast.a.risks["unit"],
+    RiskEvent: lambda cast: cast.a.risks["event"],
+    ControlMeasure: lambda cast: cast.a.risks["measure"],
 }
 
 A_MARKER = "甲化工有限公司"  # enterprise A's name; must never show on another tenant's page
@@ -103,7 +108,10 @@ def _as(user: User | None) -> Client:
 
 def _assert_success(response: Any, who: str, route: Route) -> None:
     location = response.headers.get("Location", "")
-    assert response.status_code in (200, 201, 204, 302, 303), (
+    ok = (200, 201, 204, 302, 303)
+    if route.is_api and route.methods and route.methods[0] != "GET":
+        ok += (400, 422)  # the matrix posts an empty body: reaching validation is success
+    assert response.status_code in ok, (
         f"{who} should be able to use {route.pattern}, got {response.status_code}"
     )
     if route.name != "accounts:logout":  # logging out ends on the login page by design
