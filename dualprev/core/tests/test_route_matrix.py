@@ -108,7 +108,7 @@ def _as(user: User | None) -> Client:
 
 def _assert_success(response: Any, who: str, route: Route) -> None:
     location = response.headers.get("Location", "")
-    ok = (200, 201, 204, 302, 303)
+    ok: tuple[int, ...] = (200, 201, 204, 302, 303)
     if route.is_api and route.methods and route.methods[0] != "GET":
         ok += (400, 422)  # the matrix posts an empty body: reaching validation is success
     assert response.status_code in ok, (
