@@ -181,3 +181,8 @@ def ensure_seed_data() -> None:
         load_regions(Region)
     if not Industry.objects.exists():
         load_industries(Industry)
+    from dualprev.reference.models import AccidentType
+    from dualprev.reference.seed import load_all
+
+    if not AccidentType.objects.exists():
+        load_all()

@@ -23,6 +23,7 @@ from dualprev.demo.accounts import (
 from dualprev.orgs.choices import AgencyTier, BenchmarkLevel, ConstructionStatus
 from dualprev.orgs.models import Agency, Enterprise, Industry, OrgUnit, Post, Region, Shift
 from dualprev.orgs.validators import credit_code_check_char
+from dualprev.risks.library import copy_library, library_for_industry
 
 # An org tree: (name, level, [posts], [children]).
 Tree = tuple[str, str, list[str], list[Any]]
@@ -134,7 +135,7 @@ NAMED = [
                 (
                     "设备动力部",
                     "department",
-                    [],
+                    ["司炉工"],
                     [("制冷站", "workshop", [], [("制冷班", "team", ["制冷工（液氨）"], [])])],
                 ),
             ],
@@ -319,8 +320,10 @@ class DemoBuilder:
         agencies = self._agencies()
         self._accounts(agencies)
         self._operator()
+        registers = self._registers()
         erqi = Region.objects.get(code="410103")
         return {
+            "library_objects": registers,
             "erqi_enterprises": Enterprise.objects.filter(
                 region__path__startswith=erqi.path
             ).count(),
@@ -433,6 +436,7 @@ class DemoBuilder:
             self.units[spec.key] = {}
             self.posts[spec.key] = {}
             enterprise = self._enterprise(spec)
+            self.enterprises[spec.key] = enterprise
             self._tree(spec.key, enterprise, spec.tree, parent=None)
             Shift.objects.update_or_create(
                 enterprise=enterprise,
@@ -525,6 +529,32 @@ class DemoBuilder:
             )
             if role == "industry_dept":
                 staff.industries.set(Industry.objects.filter(group="whp"))
+
+    # --- risk registers ----------------------------------------------------------------------
+    def _registers(self) -> int:
+        """Copy the starter library of each enterprise's industry into its register, acting as
+        the enterprise's demo safety officer (nobody for generated enterprises). Copying skips
+        objects the register already has, so a second run adds nothing. Returns the number of
+        risk objects created."""
+        officers = {
+            key: username
+            for username, _, _, role, key in ENTERPRISE_ACCOUNTS
+            if role == "safety_officer"
+        }
+        users = {u.username: u for u in User.objects.filter(username__in=officers.values())}
+        created = 0
+        for key, enterprise in self.enterprises.items():
+            library = library_for_industry(enterprise.industry.code)
+            if library is None:
+                continue
+            counts = copy_library(
+                enterprise=enterprise,
+                library_code=library["code"],
+                acting_user=users.get(officers.get(key, "")),
+            )
+            created += counts["objects"]
+        self.log(f"  risk registers: {created} risk objects copied from the industry libraries")
+        return created
 
     def _operator(self) -> None:
         username, name = OPERATOR

@@ -13,7 +13,9 @@ a score that sits exactly on the 20 boundary into the wrong band.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -136,14 +138,42 @@ def check_bands(bands: Sequence[Any]) -> None:
             )
 
 
+_TABLES: ContextVar[dict[tuple[str, str], Any] | None] = ContextVar(
+    "dualprev_scoring_tables", default=None
+)
+
+
+@contextmanager
+def cached_tables() -> Iterator[None]:
+    """Reuse the loaded methods and profiles for every evaluation inside the block (bulk work
+    such as an import or a library copy grades hundreds of events with the same tables)."""
+    token = _TABLES.set({})
+    try:
+        yield
+    finally:
+        _TABLES.reset(token)
+
+
+def _cached(key: tuple[str, str], load: Callable[[], Any]) -> Any:
+    cache = _TABLES.get()
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
 def _load_profile(code: str) -> Any:
     from dualprev.reference.models import BandingProfile
 
-    profile = (
-        BandingProfile.objects.select_related("method")
-        .prefetch_related("bands")
-        .filter(code=code)
-        .first()
+    profile = _cached(
+        ("profile", code),
+        lambda: (
+            BandingProfile.objects.select_related("method")
+            .prefetch_related("bands")
+            .filter(code=code)
+            .first()
+        ),
     )
     if profile is None:
         raise UnknownProfileError(_("未知的分级方案：%(code)s。") % {"code": code})
@@ -184,10 +214,13 @@ def evaluate(
     ``profile`` (the method's default profile when None)."""
     from dualprev.reference.models import AssessmentMethod
 
-    method_obj = (
-        AssessmentMethod.objects.prefetch_related("factors__values", "profiles")
-        .filter(code=method)
-        .first()
+    method_obj = _cached(
+        ("method", method),
+        lambda: (
+            AssessmentMethod.objects.prefetch_related("factors__values", "profiles")
+            .filter(code=method)
+            .first()
+        ),
     )
     if method_obj is None:
         raise UnknownMethodError(_("未知的评价方法：%(code)s。") % {"code": method})

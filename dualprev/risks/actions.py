@@ -313,3 +313,23 @@ def _object_of(obj: Any) -> RiskObject | None:
     if isinstance(obj, ControlMeasure):
         return obj.event.unit.risk_object
     return None
+
+
+@transaction.atomic
+def save_register_form(*, form: Any) -> Any:
+    """Save a valid edit form of the hierarchy and keep the derived state true: an event's
+    control level and owning unit follow its (possibly fixed) control level, and a risk
+    object's events follow a change of its responsible department."""
+    obj = form.save()
+    if isinstance(obj, RiskEvent):
+        settings_row = risk_settings(obj.enterprise)
+        _apply_control_level(obj, settings_row)
+        obj.save(update_fields=["control_level", "owner_unit", "updated_at"])
+    elif isinstance(obj, RiskObject) and "responsible_unit" in form.changed_data:
+        settings_row = risk_settings(obj.enterprise)
+        for event in RiskEvent.objects.filter(unit__risk_object=obj).select_related(
+            "unit__risk_object__responsible_unit"
+        ):
+            _apply_control_level(event, settings_row)
+            event.save(update_fields=["control_level", "owner_unit", "updated_at"])
+    return obj

@@ -80,7 +80,7 @@ class RiskSettings(TenantModel):
         default=dict,
         blank=True,
         help_text=_(
-            "风险等级到管控层级的对应；留空使用默认（重大→公司，较大→部门，一般→车间，低→班组）。"
+            "风险等级到管控层级的对应；留空使用默认（重大→公司，较大→部门，一般→车间，低→班组/岗位）。"
         ),
     )
 

@@ -14,3 +14,25 @@ ROUTE_EXAMPLES: dict[str, Any] = {}
 # reference: dataset pages take the dataset's code; the calendar API takes a year.
 ROUTE_EXAMPLES["reference:dataset"] = {"code": "gb6441-2025"}
 ROUTE_EXAMPLES["api:reference_calendar_year"] = {"year": 2026}
+
+# risks: the industry starter libraries are addressed by their code.
+ROUTE_EXAMPLES["risks:library_detail"] = {"code": "dairy"}
+ROUTE_EXAMPLES["risks:library_copy"] = {"code": "dairy"}
+
+
+def _register_upload(cast: Any) -> dict[str, Any]:
+    """A stored, checked register upload of enterprise A (the per-upload import routes)."""
+    from dualprev.risks.exporters import export_register
+    from dualprev.risks.importers import process_upload, store_upload
+
+    data = export_register(cast.a.enterprise)
+    upload = store_upload(
+        data, enterprise=cast.a.enterprise, user=cast.safety_officer, filename="a.xlsx", rows=1
+    )
+    process_upload(upload, commit=False)
+    return {"upload_id": upload.id}
+
+
+# risks: the import's dry-run and commit pages take the stored upload's id.
+ROUTE_EXAMPLES["risks:import_upload"] = _register_upload
+ROUTE_EXAMPLES["risks:import_commit"] = _register_upload

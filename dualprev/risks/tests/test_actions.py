@@ -183,3 +183,59 @@ def test_unused_rows_are_deleted_and_used_rows_retired_with_everything_below(cas
     assert RiskEvent.objects.get(pk=chain["event"].pk).retired_at is not None
     assert ControlMeasure.objects.get(pk=chain["measure"].pk).retired_at is not None
     assert Assessment.objects.filter(event=chain["event"]).count() == 1
+
+
+def test_editing_keeps_control_level_and_owner_true(cast) -> None:  # noqa: ANN001
+    from dualprev.risks.actions import save_register_form
+    from dualprev.risks.forms import RiskEventForm, RiskObjectForm
+
+    chain = cast.a.risks
+    event = chain["event"]
+    assess_event(
+        event=event, acting_user=cast.safety_officer, method="LEC", inputs={"L": 6, "E": 3, "C": 15}
+    )  # 较大 → department
+    event.refresh_from_db()
+    assert event.owner_unit == cast.a.department
+    fixed = RiskEventForm(
+        {"name": event.name, "control_level_fixed": "on", "control_level": "company"},
+        instance=event,
+        enterprise=cast.a.enterprise,
+    )
+    assert fixed.is_valid(), fixed.errors
+    save_register_form(form=fixed)
+    event.refresh_from_db()
+    assert (event.control_level, event.owner_unit) == ("company", cast.a.company)
+    unfixed = RiskEventForm({"name": event.name}, instance=event, enterprise=cast.a.enterprise)
+    assert unfixed.is_valid(), unfixed.errors
+    save_register_form(form=unfixed)
+    # The object moves from the department to its team: the event's owner follows.
+    moved = RiskObjectForm(
+        {"name": chain["object"].name, "object_type": "place", "responsible_unit": cast.a.team.pk},
+        instance=RiskObject.objects.get(pk=chain["object"].pk),
+        enterprise=cast.a.enterprise,
+    )
+    assert moved.is_valid(), moved.errors
+    save_register_form(form=moved)
+    event.refresh_from_db()
+    assert (event.control_level, event.owner_unit) == ("department", cast.a.department)
+    change_risk_settings(
+        enterprise=cast.a.enterprise,
+        acting_user=cast.owner,
+        changes={"control_levels": {"1": "team"}},
+    )
+    event.refresh_from_db()
+    assert (event.control_level, event.owner_unit) == ("team", cast.a.team)
+
+
+def test_a_retired_event_cannot_be_assessed_through_the_page(client, cast) -> None:
+    from django.urls import reverse
+
+    event = cast.a.risks["event"]
+    retire(obj=event, acting_user=cast.safety_officer)
+    client.force_login(cast.safety_officer)
+    url = reverse("risks:event_assess", kwargs={"public_id": event.public_id})
+    response = client.post(
+        url, {"kind": "residual", "method": "LEC", "f_L": "6", "f_E": "3", "f_C": "15"}
+    )
+    assert response.status_code == 302
+    assert not Assessment.objects.filter(event=event).exists()
