@@ -185,7 +185,7 @@ def test_unused_rows_are_deleted_and_used_rows_retired_with_everything_below(cas
     assert Assessment.objects.filter(event=chain["event"]).count() == 1
 
 
-def test_editing_keeps_control_level_and_owner_true(cast) -> None:  # noqa: ANN001
+def test_editing_keeps_control_level_and_owner_true(cast) -> None:
     from dualprev.risks.actions import save_register_form
     from dualprev.risks.forms import RiskEventForm, RiskObjectForm
 
