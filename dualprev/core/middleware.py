@@ -17,3 +17,29 @@ class ActorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = SimpleLazyObject(lambda: actor_for(request.user))  # type: ignore[attr-defined]
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language header, so an
+    English-language browser would get English by default; the product's default is Chinese,
+    and only the language switch (its cookie) changes it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", code)
+        return response

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from dualprev.orgs.models import OrgUnit
 from dualprev.reference.choices import RISK_LEVEL_COLOURS, RiskLevel
 from dualprev.risks.choices import AssessmentReason
 from dualprev.risks.models import Assessment, ControlMeasure, RiskEvent, RiskObject, RiskUnit
@@ -132,3 +133,11 @@ def rebanded_event_count(user: Any, since: dt.datetime) -> int:
         .distinct()
         .count()
     )
+
+
+def events_owned_by(user: Any, unit: OrgUnit) -> QuerySet[RiskEvent]:
+    """The active events ``unit`` owns under graded control (分级管控): those controlled at the
+    unit itself or at any unit above it — a risk controlled at a level is also owned by every
+    level below it."""
+    chain = [unit.pk, *(ancestor.pk for ancestor in unit.ancestors())]
+    return active_events(user).filter(owner_unit_id__in=chain)

@@ -239,3 +239,17 @@ def test_a_retired_event_cannot_be_assessed_through_the_page(client, cast) -> No
     )
     assert response.status_code == 302
     assert not Assessment.objects.filter(event=event).exists()
+
+
+def test_a_risk_controlled_at_a_level_is_owned_by_every_level_below_it(cast) -> None:
+    from dualprev.risks.queries import events_owned_by
+
+    event = cast.a.risks["event"]  # object under the department; its team is below
+    assess_event(
+        event=event, acting_user=cast.safety_officer, method="LEC", inputs={"L": 6, "E": 3, "C": 15}
+    )  # 较大 → controlled at the department
+    user = cast.safety_officer
+    assert list(events_owned_by(user, cast.a.department)) == [event]
+    assert list(events_owned_by(user, cast.a.team)) == [event]  # below: owns it too
+    assert list(events_owned_by(user, cast.a.company)) == []  # above: not its risk
+    assert list(events_owned_by(cast.outsider, cast.a.team)) == []  # never across tenants
