@@ -77,7 +77,7 @@ def test_every_combination_gets_the_level_the_spec_gives(method, profile, factor
             product = D(1)
             for value in values:
                 product *= D(value)
-            expected = oracle(product)  # type: ignore[operator]
+            expected = oracle(product)
             assert result.score == product, inputs
             assert (result.level_code, result.colour) == (expected, COLOURS[expected]), (
                 f"{profile} {inputs} → {result.score}: got {result.level_code}, want {expected}"
