@@ -38,6 +38,15 @@ class RegisterFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("责任部门"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("全部")
     )
+    owner = forms.ModelChoiceField(
+        label=_("管控责任单元"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("全部"),
+        help_text=_(
+            "该单元负责管控的风险：在本单元或其上级单元管控的风险（上级管控的风险下级同样负责）。"
+        ),
+    )
     post = forms.ModelChoiceField(
         label=_("责任岗位"), queryset=Post.objects.none(), required=False, empty_label=_("全部")
     )
@@ -51,6 +60,7 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = OrgUnit.objects.visible_to(user)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = OrgUnit.objects.visible_to(user)  # type: ignore[attr-defined]
         self.fields["post"].queryset = Post.objects.visible_to(user).filter(is_active=True)  # type: ignore[attr-defined]
         # Every edition, the current one first (events may still carry GB 6441-1986 types).
         self.fields["accident_type"].queryset = AccidentType.objects.select_related(  # type: ignore[attr-defined]
@@ -83,6 +93,10 @@ class RegisterFilterForm(forms.Form):
             events = events.filter(unit__risk_object__object_type=data["object_type"])
         if data.get("department"):
             events = events.filter(unit__risk_object__responsible_unit=data["department"])
+        if data.get("owner"):
+            unit = data["owner"]
+            chain = [unit.pk, *(ancestor.pk for ancestor in unit.ancestors())]
+            events = events.filter(owner_unit_id__in=chain)
         if data.get("post"):
             # Exists, not a join: an event with two measures for the post is still one row.
             events = events.filter(

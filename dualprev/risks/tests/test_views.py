@@ -260,15 +260,15 @@ def _bulk_events(cast, n: int) -> None:
 
 
 # Baselines: 3 queries for session/user/membership, 1 session save, 1 aggregate for the colour
-# counts (which also gives the paginator its total), 3 for the filter choices, 1 for the page of
+# counts (which also gives the paginator its total), 4 for the filter choices, 1 for the page of
 # rows, 1 for their accident types and 1 for their measure counts; each filter by an id adds the
 # lookup of that id.
 @pytest.mark.parametrize(
     ("params", "budget", "rows"),
     [
-        ({}, 13, 50),
-        ({"level": "1", "q": "事件"}, 13, 30),
-        ({"department": "department", "post": "post", "accident_type": "fire"}, 16, 1),
+        ({}, 14, 50),
+        ({"level": "1", "q": "事件"}, 14, 30),
+        ({"department": "department", "post": "post", "accident_type": "fire"}, 17, 1),
     ],
 )
 def test_the_register_page_query_count_does_not_grow_with_rows(
@@ -521,3 +521,19 @@ def test_a_worker_sees_the_register_but_no_write_buttons(client, cast, graded) -
     assert reverse("risks:event_assess", args=[graded["red"].public_id]) not in (
         event_page.content.decode()
     )
+
+
+def test_the_register_filters_by_the_owning_unit_including_risks_controlled_above(
+    client, cast
+) -> None:
+    from dualprev.risks.actions import assess_event
+
+    event = cast.a.risks["event"]
+    assess_event(
+        event=event, acting_user=cast.safety_officer, method="LEC", inputs={"L": 6, "E": 3, "C": 15}
+    )  # 较大: controlled at the department, so its teams own it too
+    client.force_login(cast.worker)
+    team = client.get(reverse("risks:register"), {"owner": cast.a.team.pk})
+    assert [e.pk for e in team.context["page_obj"]] == [event.pk]
+    company = client.get(reverse("risks:register"), {"owner": cast.a.company.pk})
+    assert list(company.context["page_obj"]) == []
