@@ -3,40 +3,16 @@ district supervisor log in through the login form and see their home pages in Ch
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dualprev.demo.accounts import DEMO_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is required (REQUIRE_BROWSER=1) but /usr/bin/chromium is missing")
-        pytest.skip("Debian chromium is not installed (make setup installs it as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -60,13 +36,8 @@ def _login(browser: Any, live_server: Any, username: str, *, phone: bool = False
     return page
 
 
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def test_the_safety_officer_sees_the_enterprise_home_in_chinese(
-    browser: Any, live_server: Any, demo: None
+    browser: Any, live_server: Any, screenshot: Any, demo: None
 ) -> None:
     page = _login(browser, live_server, "huagong_aq")
     assert page.url.endswith("/enterprise/")
@@ -74,12 +45,12 @@ def test_the_safety_officer_sees_the_enterprise_home_in_chinese(
     body = page.inner_text("body")
     assert "郑州豫安化工有限公司（演示）" in body
     assert "组织架构" in body  # role-aware navigation shows the manager's entries
-    _shot(page, "enterprise-home-safety-officer")
+    screenshot(page, "enterprise-home-safety-officer")
     page.close()
 
 
 def test_the_district_supervisor_sees_the_district_overview_in_chinese(
-    browser: Any, live_server: Any, demo: None
+    browser: Any, live_server: Any, screenshot: Any, demo: None
 ) -> None:
     page = _login(browser, live_server, "erqi_jgj")
     assert page.url.endswith("/regulator/")
@@ -89,15 +60,15 @@ def test_the_district_supervisor_sees_the_district_overview_in_chinese(
     assert "辖区企业" in body
     # 60 enterprises in 二七区, none of 中原区's.
     assert page.locator(".stat .value").first.inner_text().strip() == "60"
-    _shot(page, "regulator-home-district-supervisor")
+    screenshot(page, "regulator-home-district-supervisor")
     page.close()
 
 
 def test_a_worker_logs_in_with_a_mobile_number_on_a_phone(
-    browser: Any, live_server: Any, demo: None
+    browser: Any, live_server: Any, screenshot: Any, demo: None
 ) -> None:
     page = _login(browser, live_server, "13900000106", phone=True)
     assert page.url.endswith("/enterprise/")
     assert "郑州豫安化工有限公司（演示）" in page.inner_text("body")
-    _shot(page, "enterprise-home-worker-phone")
+    screenshot(page, "enterprise-home-worker-phone")
     page.close()

@@ -4,35 +4,12 @@ the register show orange afterwards."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is required (REQUIRE_BROWSER=1) but /usr/bin/chromium is missing")
-        pytest.skip("Debian chromium is not installed (make setup installs it as root)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -49,13 +26,8 @@ def world(transactional_db: Any) -> Any:
     return build_cast()
 
 
-def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
 def test_a_safety_officer_builds_an_event_and_grades_it_orange_with_lec(
-    browser: Any, live_server: Any, world: Any
+    browser: Any, live_server: Any, screenshot: Any, world: Any
 ) -> None:
     from dualprev.core.testing import PASSWORD
     from dualprev.risks.models import RiskEvent
@@ -87,13 +59,13 @@ def test_a_safety_officer_builds_an_event_and_grades_it_orange_with_lec(
     page.wait_for_selector("#preview[data-colour=orange]")
     assert "270" in preview.inner_text() and "较大" in preview.inner_text()
     assert "risk-orange" in (page.locator("#preview .swatch-big").get_attribute("class") or "")
-    _shot(page, "risk-assess-preview-orange")
+    screenshot(page, "risk-assess-preview-orange")
 
     page.click("text=保存评价")
     page.wait_for_load_state("networkidle")
     assert page.locator("#residual-level .level.risk-orange").inner_text() == "较大"
     assert "LEC · LEC_A" in page.inner_text("#history")
-    _shot(page, "risk-event-assessed-orange")
+    screenshot(page, "risk-event-assessed-orange")
 
     event = RiskEvent.objects.get(name="人员进入罐内作业中毒窒息")
     assert event.residual_level == 1 and event.assessments.count() == 1
@@ -104,7 +76,7 @@ def test_a_safety_officer_builds_an_event_and_grades_it_orange_with_lec(
 
 
 def test_a_safety_officer_exports_the_register_and_imports_it_through_the_dry_run(
-    browser: Any, live_server: Any, world: Any, tmp_path: Path
+    browser: Any, live_server: Any, screenshot: Any, world: Any, tmp_path: Path
 ) -> None:
     from dualprev.core.testing import PASSWORD
     from dualprev.risks.actions import assess_event
@@ -135,11 +107,11 @@ def test_a_safety_officer_exports_the_register_and_imports_it_through_the_dry_ru
     commit.wait_for(timeout=30_000)
     body = page.inner_text("main")
     assert "检查通过" in body
-    _shot(page, "risk-import-dry-run")
+    screenshot(page, "risk-import-dry-run")
     before = Assessment.objects.count()
     commit.click()
     page.wait_for_selector("text=已全部写入风险分级管控清单", timeout=30_000)
-    _shot(page, "risk-import-committed")
+    screenshot(page, "risk-import-committed")
     # Same file, same inputs: matched rows, nothing duplicated and no needless re-assessment.
     assert Assessment.objects.count() == before
     page.close()
