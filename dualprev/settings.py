@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dualprev.orgs",
     "dualprev.reference",
     "dualprev.risks",
+    "dualprev.documents",
     "dualprev.supervision",
     "dualprev.demo",
 ]
