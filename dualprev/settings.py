@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "dualprev.reference",
     "dualprev.risks",
     "dualprev.documents",
+    "dualprev.maps",
+    "dualprev.majorhazards",
     "dualprev.supervision",
     "dualprev.demo",
 ]

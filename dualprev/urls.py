@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("dualprev.accounts.urls")),
     path("enterprise/", include("dualprev.orgs.urls")),
     path("risks/", include("dualprev.risks.urls")),
+    path("maps/", include("dualprev.maps.urls")),
+    path("major-hazards/", include("dualprev.majorhazards.urls")),
     path("regulator/", include("dualprev.supervision.urls")),
     path("reference/", include("dualprev.reference.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

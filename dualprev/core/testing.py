@@ -155,7 +155,7 @@ def build_cast() -> Cast:
     city_bureau = Agency.objects.create(name="郑州市应急管理局", tier=AgencyTier.CITY, region=city)
     industry_user = _staff("erqi_industry", erqi_bureau, RegulatorRole.INDUSTRY_DEPT)
     industry_user.agency_membership.industries.add(dairy)
-    return Cast(
+    cast = Cast(
         erqi=erqi,
         zhongyuan=zhongyuan,
         a=a,
@@ -171,6 +171,13 @@ def build_cast() -> Cast:
         ),
         city_readonly=_staff("city_viewer", city_bureau, RegulatorRole.CITY_READONLY),
     )
+    from dualprev.core.extensions import project_modules
+
+    for module in project_modules("testing"):
+        extend = getattr(module, "extend_cast", None)
+        if extend is not None:
+            extend(cast)
+    return cast
 
 
 def ensure_seed_data() -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from dualprev.accounts.models import AgencyMembership, Membership, User
+from dualprev.core.extensions import project_modules
 from dualprev.demo.accounts import (
     DEMO_PASSWORD,
     ENTERPRISE_ACCOUNTS,
@@ -321,6 +322,10 @@ class DemoBuilder:
         self._accounts(agencies)
         self._operator()
         registers = self._registers()
+        for module in project_modules("demo"):
+            extend = getattr(module, "extend_demo", None)
+            if extend is not None:
+                extend(self)
         erqi = Region.objects.get(code="410103")
         return {
             "library_objects": registers,

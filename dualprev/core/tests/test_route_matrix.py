@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dualprev.accounts.models import Membership, User
+from dualprev.core.extensions import project_modules
 from dualprev.core.routes import Route, product_routes
 from dualprev.core.testing import Cast
 from dualprev.core.tests.route_examples import ROUTE_EXAMPLES
@@ -42,6 +43,9 @@ SUBJECTS: dict[type, Callable[[Cast], Any]] = {
     RiskEvent: lambda cast: cast.a.risks["event"],
     ControlMeasure: lambda cast: cast.a.risks["measure"],
 }
+
+for _module in project_modules("testing"):
+    SUBJECTS.update(getattr(_module, "MATRIX_SUBJECTS", {}))
 
 A_MARKER = "甲化工有限公司"  # enterprise A's name; must never show on another tenant's page
 

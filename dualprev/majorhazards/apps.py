@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MajorhazardsConfig(AppConfig):
+    name = "dualprev.majorhazards"
+    label = "majorhazards"
+    verbose_name = _("重大危险源")
