@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from dualprev.api import api
+from dualprev.risks.views_post import risk_point_qr
 
 urlpatterns = [
     path("", include("dualprev.core.urls")),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("major-hazards/", include("dualprev.majorhazards.urls")),
     path("regulator/", include("dualprev.supervision.urls")),
     path("reference/", include("dualprev.reference.urls")),
+    path("q/<uuid:public_id>/", risk_point_qr, name="risk_point_qr"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

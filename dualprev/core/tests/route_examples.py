@@ -36,3 +36,6 @@ def _register_upload(cast: Any) -> dict[str, Any]:
 # risks: the import's dry-run and commit pages take the stored upload's id.
 ROUTE_EXAMPLES["risks:import_upload"] = _register_upload
 ROUTE_EXAMPLES["risks:import_commit"] = _register_upload
+
+# majorhazards: the reference tables page takes no kwargs; source and chemical pages are subject
+# routes (MATRIX_SUBJECTS in dualprev/majorhazards/testing.py), so nothing else is needed here.
