@@ -9,9 +9,11 @@ from django.shortcuts import render
 
 from dualprev.core.access import route
 from dualprev.core.tenancy import access_object
+from dualprev.majorhazards.models import MajorHazardSource
 from dualprev.orgs.choices import BenchmarkLevel, ConstructionStatus, IndustryGroup
 from dualprev.orgs.models import Agency, Enterprise, Region
 from dualprev.orgs.summary import enterprise_counts
+from dualprev.risks.queries import active_events, colour_counts, register_rows
 from dualprev.supervision.filters import EnterpriseFilterForm
 
 
@@ -44,7 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("region__code")
     )
     agency, region = _jurisdiction(request)
+    risk_counts = colour_counts(active_events(request.user))
     context = {
+        "risk_counts": risk_counts,
         "agency": agency,
         "region": region,
         "totals": totals,
@@ -87,11 +91,16 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @route("regulator", subject=Enterprise)
 def enterprise_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     enterprise = access_object(Enterprise, request.user, public_id, "view")
-    return render(
-        request,
-        "supervision/enterprise_detail.html",
-        {
-            "enterprise": enterprise,
-            "counts": enterprise_counts(enterprise),
-        },
-    )
+    events = active_events(request.user).filter(enterprise=enterprise)
+    context = {
+        "enterprise": enterprise,
+        "counts": enterprise_counts(enterprise),
+        "risk_counts": colour_counts(events),
+        "top_risks": register_rows(events.filter(residual_level__lte=1)).order_by(
+            "residual_level", "unit__risk_object__name"
+        )[:20],
+        "hazard_sources": MajorHazardSource.objects.visible_to(request.user)
+        .filter(enterprise=enterprise)
+        .order_by("level", "name"),
+    }
+    return render(request, "supervision/enterprise_detail.html", context)

@@ -82,3 +82,25 @@ def test_an_enterprise_detail_shows_its_profile_to_the_regulator(client, cast) -
     assert response.context["counts"] == {"units": 3, "posts": 1, "people": 5, "shifts": 1}
     client.force_login(cast.other_district_regulator)
     assert client.get(url).status_code == 404
+
+
+def test_the_regulator_sees_an_enterprises_risks_and_major_hazard_sources(client, cast) -> None:
+    from dualprev.risks.actions import assess_event
+
+    event = cast.a.risks["event"]
+    assess_event(
+        event=event,
+        acting_user=cast.safety_officer,
+        method="LEC",
+        inputs={"L": 10, "E": 6, "C": 40},
+    )  # 2400: 重大
+    client.force_login(cast.district_regulator)
+    home = client.get(reverse("supervision:home"))
+    assert home.context["risk_counts"]["red"] == 1
+    url = reverse("supervision:enterprise_detail", args=[cast.a.enterprise.public_id])
+    detail = client.get(url)
+    assert detail.context["risk_counts"]["red"] == 1
+    assert [e.pk for e in detail.context["top_risks"]] == [event.pk]
+    assert event.name in detail.content.decode()
+    client.force_login(cast.other_district_regulator)
+    assert client.get(reverse("supervision:home")).context["risk_counts"]["red"] == 0
