@@ -111,7 +111,7 @@ def scope_filter(actor: Actor, action: Action, tenant_path: str) -> Q:
     if not actor.can(action):
         return Q(pk__in=[])
     if actor.kind == "enterprise":
-        return Q(**{f"{prefix}id" if prefix else "id": actor.enterprise_id})
+        return Q(**{f"{prefix}id": actor.enterprise_id})
     if actor.kind == "regulator":
         q = Q(**{f"{prefix}region__path__startswith": actor.region_path})
         if actor.industry_ids:

@@ -15,7 +15,7 @@ from dualprev.accounts.choices import EnterpriseRole, RegulatorRole
 from dualprev.accounts.models import AgencyMembership, Membership, User
 from dualprev.orgs.choices import AgencyTier
 from dualprev.orgs.models import Agency, Enterprise, Industry, OrgUnit, Post, Region, Shift
-from dualprev.orgs.validators import credit_code_check_char
+from dualprev.orgs.validators import credit_code_for
 
 PASSWORD = "Dualprev-test-2026"
 _serial = itertools.count(1)
@@ -23,10 +23,7 @@ _serial = itertools.count(1)
 
 def make_credit_code(region_code: str = "410103", serial: int | None = None) -> str:
     """A valid GB 32100 code: 9 (工商) 1 (企业), region, a 9-char org code, check char."""
-    n = serial if serial is not None else next(_serial)
-    body = f"91{region_code[:6]}{n:08d}X"[:17]
-    body = body[:8] + f"{n:08d}" + "0"
-    return body + credit_code_check_char(body)
+    return credit_code_for(region_code, serial if serial is not None else next(_serial))
 
 
 def make_user(username: str, name: str, mobile: str | None = None, **extra: Any) -> User:

@@ -23,7 +23,7 @@ from dualprev.demo.accounts import (
 )
 from dualprev.orgs.choices import AgencyTier, BenchmarkLevel, ConstructionStatus
 from dualprev.orgs.models import Agency, Enterprise, Industry, OrgUnit, Post, Region, Shift
-from dualprev.orgs.validators import credit_code_check_char
+from dualprev.orgs.validators import credit_code_for
 from dualprev.risks.library import copy_library, library_for_industry
 
 # An org tree: (name, level, [posts], [children]).
@@ -291,12 +291,6 @@ GENERATED_KINDS = [
 ]
 
 
-def make_credit_code(region_code: str, serial: int) -> str:
-    """A deterministic, valid GB 32100 code for demo enterprise number ``serial``."""
-    body = f"91{region_code[:6]}{serial:08d}0"
-    return body + credit_code_check_char(body)
-
-
 def _time(text: str) -> dt.time:
     hour, minute = text.split(":")
     return dt.time(int(hour), int(minute))
@@ -340,7 +334,7 @@ class DemoBuilder:
     def _enterprise(self, spec: NamedEnterprise) -> Enterprise:
         street = Region.objects.get(code=spec.street)
         enterprise, _ = Enterprise.objects.update_or_create(
-            credit_code=make_credit_code(street.code, spec.serial),
+            credit_code=credit_code_for(street.code, spec.serial),
             defaults={
                 "name": spec.name,
                 "industry": Industry.objects.get(code=spec.industry),

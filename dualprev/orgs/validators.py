@@ -43,3 +43,10 @@ def validate_credit_code(value: str) -> None:
 def validate_whp_company_code(value: str) -> None:
     if value and not (len(value) == 9 and value.isdigit()):
         raise ValidationError(_("危化品登记企业编码应为9位数字。"), code="whp_code")
+
+
+def credit_code_for(region_code: str, serial: int) -> str:
+    """A valid, deterministic GB 32100 code (工商 enterprise, ``region_code``, ``serial``) for
+    demo and test data."""
+    body = f"91{region_code[:6]}{serial:08d}0"
+    return body + credit_code_check_char(body)

@@ -13,6 +13,7 @@ from dualprev.reference.choices import RiskLevel
 from dualprev.reference.models import AccidentType
 from dualprev.risks.choices import RiskObjectType
 from dualprev.risks.models import ControlMeasure, RiskEvent
+from dualprev.risks.queries import owner_chain
 
 UNASSESSED = "none"
 
@@ -94,9 +95,7 @@ class RegisterFilterForm(forms.Form):
         if data.get("department"):
             events = events.filter(unit__risk_object__responsible_unit=data["department"])
         if data.get("owner"):
-            unit = data["owner"]
-            chain = [unit.pk, *(ancestor.pk for ancestor in unit.ancestors())]
-            events = events.filter(owner_unit_id__in=chain)
+            events = events.filter(owner_unit_id__in=owner_chain(data["owner"]))
         if data.get("post"):
             # Exists, not a join: an event with two measures for the post is still one row.
             events = events.filter(

@@ -139,7 +139,9 @@ def events_owned_by(user: Any, unit: OrgUnit) -> QuerySet[RiskEvent]:
     """The active events ``unit`` owns under graded control (分级管控): those controlled at the
     unit itself or at any unit above it — a risk controlled at a level is also owned by every
     level below it."""
-    from dualprev.risks.filters import RegisterFilterForm
+    return active_events(user).filter(owner_unit_id__in=owner_chain(unit))
 
-    form = RegisterFilterForm({"owner": unit.pk}, user=user)
-    return form.apply(active_events(user)) if form.is_valid() else active_events(user).none()
+
+def owner_chain(unit: OrgUnit) -> list[int]:
+    """``unit`` and its ancestors: the units whose controlled risks ``unit`` also owns."""
+    return [unit.pk, *(ancestor.pk for ancestor in unit.ancestors())]

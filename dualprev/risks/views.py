@@ -92,11 +92,14 @@ def page_url(obj: Any) -> str:
     return reverse(f"risks:{name[type(obj)]}", args=[obj.public_id])
 
 
-def _retired_parent(request: HttpRequest, parent: Any) -> HttpResponse | None:
-    """Nothing is added under a retired row: back to its page with a message."""
+def _retired_parent(
+    request: HttpRequest, parent: Any, message: str | None = None
+) -> HttpResponse | None:
+    """Nothing is added under (or done to) a retired row: back to its page with a message."""
     if parent.is_active:
         return None
-    messages.error(request, _("“%(name)s”已停用，不能在其下添加内容。") % {"name": parent})
+    text = message or _("“%(name)s”已停用，不能在其下添加内容。")
+    messages.error(request, text % {"name": parent})
     return redirect(page_url(parent))
 
 
@@ -312,7 +315,7 @@ def event_retire(request: HttpRequest, public_id: str) -> HttpResponse:
 @route("enterprise", action=MANAGE_RISKS, subject=RiskEvent)
 def event_assess(request: HttpRequest, public_id: str) -> HttpResponse:
     event = access_risk_event(request.user, public_id, MANAGE_RISKS)
-    if closed := _retired_parent(request, event):
+    if closed := _retired_parent(request, event, _("“%(name)s”已停用，不能再评价。")):
         return closed
     settings_row = actions.risk_settings(event.enterprise)
     method = request.POST.get("method") or request.GET.get("method") or ""
