@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dualprev.documents",
     "dualprev.maps",
     "dualprev.majorhazards",
+    "dualprev.inspections",
     "dualprev.supervision",
     "dualprev.demo",
 ]

@@ -12,6 +12,8 @@ urlpatterns = [
     path("risks/", include("dualprev.risks.urls")),
     path("maps/", include("dualprev.maps.urls")),
     path("major-hazards/", include("dualprev.majorhazards.urls")),
+    path("inspections/", include("dualprev.inspections.urls")),
+    path("checks/", include("dualprev.inspections.urls_worker")),
     path("regulator/", include("dualprev.supervision.urls")),
     path("reference/", include("dualprev.reference.urls")),
     path("q/<uuid:public_id>/", risk_point_qr, name="risk_point_qr"),

@@ -12,16 +12,19 @@ VIEW = "view"
 MANAGE_ORG = "manage_org"  # org units, posts, shifts, people
 SUPERVISE = "supervise"  # regulator-side supervision actions (later issues)
 MANAGE_RISKS = "manage_risks"  # risk register: identify, assess, edit, retire, import
+CHECK = "check"  # do 隐患排查 checks (every employee: 全员参与)
+MANAGE_INSPECTIONS = "manage_inspections"  # check tasks, special inspections, 停用/检修, 补录
+COMMIT = "commit"  # file the daily 安全风险研判与承诺
 
-_COMPANY = {VIEW, MANAGE_ORG, MANAGE_RISKS}
+_COMPANY = {VIEW, MANAGE_ORG, MANAGE_RISKS, CHECK, MANAGE_INSPECTIONS, COMMIT}
 ENTERPRISE_ACTIONS: dict[str, frozenset[str]] = {
     EnterpriseRole.MAIN_LEADER: frozenset(_COMPANY),
     EnterpriseRole.DEPUTY_LEADER: frozenset(_COMPANY),
     EnterpriseRole.SAFETY_DIRECTOR: frozenset(_COMPANY),
     EnterpriseRole.SAFETY_OFFICER: frozenset(_COMPANY),
-    EnterpriseRole.DEPT_HEAD: frozenset({VIEW, MANAGE_RISKS}),
-    EnterpriseRole.TEAM_LEADER: frozenset({VIEW}),
-    EnterpriseRole.WORKER: frozenset({VIEW}),
+    EnterpriseRole.DEPT_HEAD: frozenset({VIEW, MANAGE_RISKS, CHECK, MANAGE_INSPECTIONS}),
+    EnterpriseRole.TEAM_LEADER: frozenset({VIEW, CHECK}),
+    EnterpriseRole.WORKER: frozenset({VIEW, CHECK}),
 }
 
 REGULATOR_ACTIONS: dict[str, frozenset[str]] = {

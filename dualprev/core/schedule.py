@@ -62,6 +62,23 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         cron="45 2 * * *",
         description="Delete finished background-task results older than 14 days.",
     ),
+    ScheduledJob(
+        name="generate-check-occurrences",
+        task_path="dualprev.inspections.tasks.generate_occurrences",
+        cron="*/10 * * * *",
+        description=(
+            "Give 隐患排查 measures their default check tasks and materialise the check "
+            "occurrences of today and the next two days (what `dualprev generate-checks` does)."
+        ),
+        misfire_grace_seconds=10 * 60,
+    ),
+    ScheduledJob(
+        name="close-missed-checks",
+        task_path="dualprev.inspections.tasks.close_missed_checks",
+        cron="*/5 * * * *",
+        description="Close check occurrences whose window ended with no record as 未排查.",
+        misfire_grace_seconds=5 * 60,
+    ),
 )
 
 

@@ -53,8 +53,19 @@ def enterprise_home(request: HttpRequest) -> HttpResponse:
         "my_shifts": shifts_for(me.org_unit if me else None, enterprise=enterprise),
         "counts": enterprise_counts(enterprise),
         "links": _quick_links(request),
+        "cards": _home_cards(request, enterprise),
     }
     return render(request, "orgs/enterprise_home.html", context)
+
+
+def _home_cards(request: HttpRequest, enterprise: Any) -> list[dict[str, Any]]:
+    """Cards other apps add to the home page (``<app>/home.py: enterprise_cards``)."""
+    from dualprev.core.extensions import project_modules
+
+    cards: list[dict[str, Any]] = []
+    for module in project_modules("home"):
+        cards.extend(module.enterprise_cards(request, enterprise))
+    return cards
 
 
 def _quick_links(request: HttpRequest) -> list[dict[str, Any]]:

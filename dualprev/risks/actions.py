@@ -164,7 +164,21 @@ def assess_event(
     ReassessmentTodo.objects.filter(risk_object=risk_object, status=TodoStatus.OPEN).update(
         status=TodoStatus.DONE, closed_by=assessment, closed_at=when
     )
+    sync_check_tasks(measures=list(event.measures.all()))
     return assessment
+
+
+def sync_check_tasks(
+    *, measures: list[ControlMeasure] | None = None, enterprise_ids: list[int] | None = None
+) -> None:
+    """Keep the inspection module's invariant: every active 隐患排查 measure has a check task,
+    and default tasks follow their event's control level (and retired ones stop)."""
+    from dualprev.inspections.actions import ensure_default_tasks, stop_retired_tasks
+
+    if measures is not None and not measures:
+        return
+    ensure_default_tasks(measures=measures, enterprise_ids=enterprise_ids)
+    stop_retired_tasks(measures=measures, enterprise_ids=enterprise_ids)
 
 
 @transaction.atomic
@@ -266,7 +280,9 @@ def is_used(obj: RiskObject | RiskUnit | RiskEvent | ControlMeasure) -> bool:
         return obj.events.exists()
     if isinstance(obj, RiskEvent):
         return obj.measures.exists() or obj.assessments.exists()
-    return False  # a measure is referenced by inspections later; they will extend this
+    from dualprev.inspections.actions import measure_has_history
+
+    return measure_has_history(obj)
 
 
 @transaction.atomic
@@ -275,6 +291,10 @@ def retire(*, obj: RiskObject | RiskUnit | RiskEvent | ControlMeasure, acting_us
     Returns "deleted" or "retired"."""
     if not is_used(obj):
         risk_object = _object_of(obj)
+        if isinstance(obj, ControlMeasure):
+            from dualprev.inspections.actions import delete_plans_of
+
+            delete_plans_of(measure=obj)
         obj.delete()
         if risk_object is not None and not isinstance(obj, RiskObject):
             roll_up(risk_object)
@@ -300,6 +320,7 @@ def retire(*, obj: RiskObject | RiskUnit | RiskEvent | ControlMeasure, acting_us
     risk_object = _object_of(obj)
     if risk_object is not None:
         roll_up(risk_object)
+    sync_check_tasks(enterprise_ids=[obj.enterprise_id])
     return "retired"
 
 
@@ -321,10 +342,13 @@ def save_register_form(*, form: Any) -> Any:
     control level and owning unit follow its (possibly fixed) control level, and a risk
     object's events follow a change of its responsible department."""
     obj = form.save()
+    if isinstance(obj, ControlMeasure):
+        sync_check_tasks(measures=[obj])
     if isinstance(obj, RiskEvent):
         settings_row = risk_settings(obj.enterprise)
         _apply_control_level(obj, settings_row)
         obj.save(update_fields=["control_level", "owner_unit", "updated_at"])
+        sync_check_tasks(measures=list(obj.measures.all()))
     elif isinstance(obj, RiskObject) and "responsible_unit" in form.changed_data:
         settings_row = risk_settings(obj.enterprise)
         for event in RiskEvent.objects.filter(unit__risk_object=obj).select_related(

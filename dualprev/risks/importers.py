@@ -1225,6 +1225,9 @@ class Importer:
                         done += 1
                         if progress is not None and done % 50 == 0:
                             progress(done, total)
+            from dualprev.risks.actions import sync_check_tasks
+
+            sync_check_tasks(enterprise_ids=[self.enterprise.pk])
         if progress is not None:
             progress(total, total)
         self.report.committed = True

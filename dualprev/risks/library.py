@@ -315,7 +315,11 @@ def copy_library(*, enterprise: Enterprise, library_code: str, acting_user: Any)
     Idempotent: an object whose name the enterprise already has (active) is skipped whole.
     Returns counts of what was created and of skipped objects."""
     with cached_tables():
-        return _copy(enterprise, require_library(library_code), acting_user)
+        counts = _copy(enterprise, require_library(library_code), acting_user)
+    from dualprev.risks.actions import sync_check_tasks
+
+    sync_check_tasks(enterprise_ids=[enterprise.pk])
+    return counts
 
 
 def _copy(enterprise: Enterprise, library: Any, acting_user: Any) -> dict[str, int]:

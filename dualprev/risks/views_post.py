@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dualprev.accounts.models import Membership
+from dualprev.accounts.roles import CHECK
 from dualprev.core.access import route
+from dualprev.core.tenancy import actor_for
 from dualprev.documents.labels import Label, render_label_sheet
 from dualprev.documents.pdf import pdf_response, qr_data_uri, render_pdf
 from dualprev.orgs.access import access_org_unit, access_post, own_enterprise
@@ -385,6 +387,11 @@ def qr_labels(request: HttpRequest) -> HttpResponse:
 
 @route("enterprise", subject=RiskObject)
 def risk_point_qr(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The stable URL printed on a risk point's label. For now it opens the object's page."""
+    """The stable URL printed on a risk point's label. A member of the point's enterprise who
+    may check lands on the point's due checks, marked as scanned (``?scan=1``); anyone else
+    of that enterprise on the object's page (other enterprises get 404 from the access
+    helper, like every object page)."""
     risk_object = access_risk_object(request.user, public_id)
+    if actor_for(request.user).can(CHECK):
+        return redirect(reverse("checks:point", args=[risk_object.public_id]) + "?scan=1")
     return redirect("risks:object_detail", public_id=risk_object.public_id)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from dualprev.core.access import route
 from dualprev.core.tenancy import access_object
+from dualprev.inspections.summary import district_commitments, enterprise_summary
 from dualprev.majorhazards.models import MajorHazardSource
 from dualprev.orgs.choices import BenchmarkLevel, ConstructionStatus, IndustryGroup
 from dualprev.orgs.models import Agency, Enterprise, Region
@@ -49,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     risk_counts = colour_counts(active_events(request.user))
     context = {
         "risk_counts": risk_counts,
+        "commitments": district_commitments(enterprises),
         "agency": agency,
         "region": region,
         "totals": totals,
@@ -102,5 +104,6 @@ def enterprise_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "hazard_sources": MajorHazardSource.objects.visible_to(request.user)
         .filter(enterprise=enterprise)
         .order_by("level", "name"),
+        "inspections": enterprise_summary(enterprise),
     }
     return render(request, "supervision/enterprise_detail.html", context)

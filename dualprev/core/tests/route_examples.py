@@ -39,3 +39,15 @@ ROUTE_EXAMPLES["risks:import_commit"] = _register_upload
 
 # majorhazards: the reference tables page takes no kwargs; source and chemical pages are subject
 # routes (MATRIX_SUBJECTS in dualprev/majorhazards/testing.py), so nothing else is needed here.
+
+# inspections (worker pages) — kwargs of /checks/ routes that are not a public_id.
+# Submitting a check: the special inspection item of enterprise A, which both the worker (a
+# member) and the safety officer (its leader) may check; the matrix's empty post is refused
+# with a message (a redirect back), so nothing is written.
+ROUTE_EXAMPLES["checks:submit"] = lambda cast: {
+    "occurrence_id": cast.a.risks["special_occurrence"].public_id
+}
+
+# inspections (office pages) — kwargs of /inspections/ task, special, deactivation routes.
+
+# inspections (reports) — kwargs of /inspections/ report, export and paper-sheet routes.

@@ -1,7 +1,7 @@
 """Views and API modules read tenant data only through the choke point.
 
-A lint over every app's views.py / api.py: any ``<TenantScopedModel>.objects.<method>`` call
-whose method is not ``visible_to`` fails, because it would bypass tenancy scoping.
+A lint over every app's views*.py / api.py: any ``<TenantScopedModel>.objects.<method>`` call
+whose method is not ``visible_to`` (or ``none``) fails, because it would bypass tenancy scoping.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def _violations(source: str, scoped: set[str]) -> list[str]:
             and node.value.attr == "objects"
             and isinstance(node.value.value, ast.Name)
             and node.value.value.id in scoped
-            and node.attr != "visible_to"
+            and node.attr not in ("visible_to", "none")  # none() reads nothing
         ):
             found.append(f"line {node.lineno}: {node.value.value.id}.objects.{node.attr}")
     return found
@@ -39,7 +39,7 @@ def test_views_and_apis_only_read_tenant_data_through_visible_to() -> None:
     scoped = _scoped_model_names()
     assert {"Enterprise", "OrgUnit", "Post", "Membership"} <= scoped
     problems = []
-    for path in sorted(PACKAGE.glob("*/views.py")) + sorted(PACKAGE.glob("*/api.py")):
+    for path in sorted(PACKAGE.glob("*/views*.py")) + sorted(PACKAGE.glob("*/api.py")):
         for problem in _violations(path.read_text(encoding="utf-8"), scoped):
             problems.append(f"{path.relative_to(PACKAGE.parent)} {problem}")
     assert not problems, "Use Model.objects.visible_to(user, action) or an access_* helper:\n" + (

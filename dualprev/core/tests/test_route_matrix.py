@@ -25,6 +25,7 @@ from django.urls import reverse
 from dualprev.accounts.models import Membership, User
 from dualprev.core.extensions import project_modules
 from dualprev.core.routes import Route, product_routes
+from dualprev.core.tenancy import actor_for
 from dualprev.core.testing import Cast
 from dualprev.core.tests.route_examples import ROUTE_EXAMPLES
 from dualprev.orgs.models import Enterprise, OrgUnit, Post, Shift
@@ -129,6 +130,14 @@ def _body(response: Any) -> str:
 Expectation = str  # "404", "403", "denied" (403 or 404), "success", "success-no-A"
 
 
+def _worker_expectation(access: Any, cast: Cast) -> Expectation:
+    """The worker reads everything of their enterprise and writes what their role grants
+    (for example recording checks), nothing else."""
+    if not access.is_write:
+        return "success"
+    return "success" if actor_for(cast.worker).can(access.action) else "403"
+
+
 def _plan(route: Route, cast: Cast) -> list[tuple[str, User, Expectation]]:
     """What each persona must get on ``route`` (anonymous is checked separately)."""
     access = route.access
@@ -150,7 +159,7 @@ def _plan(route: Route, cast: Cast) -> list[tuple[str, User, Expectation]]:
             ("other district regulator", cast.other_district_regulator, "404"),
         ]
         if enterprise_side:
-            plan.append(("worker", cast.worker, "403" if access.is_write else "success"))
+            plan.append(("worker", cast.worker, _worker_expectation(access, cast)))
             plan.append(("safety officer", cast.safety_officer, "success"))
         else:
             plan.append(("safety officer", cast.safety_officer, "404"))
@@ -168,7 +177,7 @@ def _plan(route: Route, cast: Cast) -> list[tuple[str, User, Expectation]]:
 
     # Routes without an object: each actor sees their own tenant's data only.
     if enterprise_side:
-        plan.append(("worker", cast.worker, "403" if access.is_write else "success"))
+        plan.append(("worker", cast.worker, _worker_expectation(access, cast)))
         plan.append(("outsider (enterprise B)", cast.outsider, "success-no-A"))
         plan.append(("safety officer", cast.safety_officer, "success"))
         if not regulator_side:

@@ -83,7 +83,20 @@ def build_register(cast: Cast) -> None:
 
 
 def wipe_register(enterprise: Any) -> None:
-    """Empty an enterprise's register (tests only: real code retires)."""
+    """Empty an enterprise's register (tests only: real code retires), inspection rows first."""
+    from dualprev.inspections import models as inspections
+
+    inspections.CheckOccurrence.objects.filter(enterprise=enterprise).update(record=None)
+    for inspection_model in (
+        inspections.HazardDraft,
+        inspections.CheckPhoto,
+        inspections.CheckRecord,
+        inspections.CheckOccurrence,
+        inspections.SpecialInspection,
+        inspections.CheckTask,
+        inspections.Deactivation,
+    ):
+        inspection_model.objects.filter(enterprise=enterprise).delete()
     RiskEvent.objects.filter(enterprise=enterprise).update(residual_assessment=None)
     ReassessmentTodo.objects.filter(enterprise=enterprise).delete()
     for model in (Assessment, ControlMeasure):

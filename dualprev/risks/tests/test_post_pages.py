@@ -325,13 +325,17 @@ def test_the_label_sheet_can_be_limited_to_a_department(cast: Cast, tmp_path: Pa
     assert other.status_code == 404
 
 
-def test_the_stable_qr_url_opens_the_object_page_for_its_enterprise_only(cast: Cast) -> None:
+def test_the_stable_qr_url_opens_the_points_checks_for_its_enterprise_only(cast: Cast) -> None:
     risk_object = cast.a.risks["object"]
     url = reverse("risk_point_qr", args=[risk_object.public_id])
     assert url == f"/q/{risk_object.public_id}/"
     response = _client(cast.worker).get(url)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("risks:object_detail", args=[risk_object.public_id])
+    assert response.status_code == 302  # an employee scanning the label: that point's checks
+    assert response["Location"] == (
+        reverse("checks:point", args=[risk_object.public_id]) + "?scan=1"
+    )
+    # Regulators do not use enterprise labels (their pages are under /regulator/).
+    assert _client(cast.district_regulator).get(url).status_code == 404
     assert _client(cast.outsider).get(url).status_code == 404
     assert _client(cast.other_district_regulator).get(url).status_code == 404
     anonymous = Client().get(url)

@@ -123,10 +123,32 @@ def test_editing_an_event_saves_the_form(officer, cast) -> None:
 def test_an_unused_row_is_deleted_and_a_used_one_retired_and_hidden_by_default(
     officer, cast
 ) -> None:
+    from dualprev.inspections.generation import generate
+    from dualprev.inspections.models import CheckOccurrence, CheckTask
+    from dualprev.risks.actions import sync_check_tasks
+
     chain = cast.a.risks
-    response = officer.post(reverse("risks:measure_retire", args=[chain["measure"].public_id]))
+    fresh = ControlMeasure.objects.create(
+        enterprise=cast.a.enterprise,
+        event=chain["event"],
+        description="临时警戒措施",
+        category="management",
+        data_src=2,
+        check_content="检查警戒线",
+        responsible_post=cast.a.post,
+    )
+    sync_check_tasks(measures=[fresh])
+    generate(enterprise_ids=[cast.a.enterprise.pk])
+    assert CheckOccurrence.objects.filter(measure=fresh).exists()  # due, never checked
+    response = officer.post(reverse("risks:measure_retire", args=[fresh.public_id]))
     assert "已删除管控措施" in _messages(response)[0]
-    assert not ControlMeasure.objects.filter(pk=chain["measure"].pk).exists()
+    assert not ControlMeasure.objects.filter(pk=fresh.pk).exists()
+    assert not CheckTask.objects.filter(measure_id=fresh.pk).exists()
+
+    # The cast's measure has check records: it is retired, never deleted.
+    response = officer.post(reverse("risks:measure_retire", args=[chain["measure"].public_id]))
+    assert "已停用管控措施" in _messages(response)[-1]
+    assert ControlMeasure.objects.filter(pk=chain["measure"].pk, retired_at__isnull=False).exists()
 
     _lec(chain["event"], cast.safety_officer, 6, 3, 15)
     response = officer.post(reverse("risks:object_retire", args=[chain["object"].public_id]))
