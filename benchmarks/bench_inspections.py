@@ -6,7 +6,8 @@ shift, daily, weekly, monthly, work-days-only daily, 2 h rounds around the clock
 rounds in the day, two shift patterns, a few units under maintenance).
 Scenario B: a district of 2,000 enterprises with 20 tasks each, one day.
 
-Baseline: the rows ``build_rows`` computes (untimed), bulk-created into the empty table.
+Baseline: the rows ``build_rows`` computes (untimed), bulk-created into the empty table
+(``batch_size=2000``: on PostgreSQL a little faster than one statement for all rows).
 Ours: the full ``generate()`` (read the tasks, shifts and 停用/检修 records, compute every window,
 skip the stored ones, insert ON CONFLICT DO NOTHING) into the empty table; then the second,
 idempotent run, which finds everything stored. Target: baseline / generate ≥ 0.5 on PostgreSQL.
@@ -247,7 +248,9 @@ def measure(label: str, enterprise_ids: list[int], start: dt.datetime, until: dt
         _empty_table()
         prepared = rows()
         count = len(prepared)
-        baseline.append(_timed(partial(CheckOccurrence.objects.bulk_create, prepared)))
+        baseline.append(
+            _timed(partial(CheckOccurrence.objects.bulk_create, prepared, batch_size=2000))
+        )
         del prepared
         assert CheckOccurrence.objects.count() == count
         _empty_table()

@@ -41,8 +41,10 @@ from dualprev.reference.choices import (
 )
 from dualprev.risks.models import ControlMeasure
 
-# A phone's clock may run a little ahead of the server's.
+# A phone's clock may run a little ahead of (or behind) the server's.
 CLOCK_SKEW = dt.timedelta(minutes=5)
+# How long a check may wait in a phone's offline queue; older ones go through 补录 (paper).
+OFFLINE_MAX_AGE = dt.timedelta(hours=72)
 # Namespace of the deterministic ids of system-written 未排查 records (one per occurrence).
 _MISSED_NAMESPACE = uuid.UUID("6f1d3c52-6a3e-4c8e-9d36-3d2b0f0c9a11")
 
@@ -363,6 +365,18 @@ def stop_retired_tasks(
     return len(ids)
 
 
+def point_has_history(*, risk_object: Any = None, risk_unit: Any = None) -> bool:
+    """Whether inspection rows refer to a risk point or unit directly (special inspection
+    items, occurrences, hazard drafts, 停用/检修 records): then it is retired, not deleted."""
+    if risk_unit is not None:
+        return Deactivation.objects.filter(risk_unit=risk_unit).exists()
+    return (
+        SpecialInspectionItem.objects.filter(risk_object=risk_object).exists()
+        or CheckOccurrence.objects.filter(risk_object=risk_object).exists()
+        or HazardDraft.objects.filter(risk_object=risk_object).exists()
+    )
+
+
 def measure_has_history(measure: ControlMeasure) -> bool:
     """Whether inspection history refers to ``measure``: check records of its occurrences,
     special inspection items or hazard drafts (then it can only be retired, never deleted)."""
@@ -564,7 +578,7 @@ def submit_check(
     if existing is not None:
         return _replayed(existing, occurrence, checked_by)
     _validate_check(occurrence, checked_by, data, entered_by, now)
-    check_time = data.check_time or now
+    check_time = effective_check_time(data, backfill=entered_by is not None, now=now)
     is_late = check_time >= occurrence.window_end
     stored: list[tuple[Any, str]] = []  # files written, removed again if the insert fails
     try:
@@ -597,6 +611,12 @@ def submit_check(
                         status__in=[OccurrenceStatus.OPEN, OccurrenceStatus.MISSED],
                     ).update(status=OccurrenceStatus.DONE, record=record, updated_at=now)
                 )
+                if counted:
+                    # A check made in time that arrived after the window closed: the system's
+                    # 未排查 placeholder no longer describes what happened.
+                    CheckRecord.objects.filter(
+                        occurrence=occurrence, entry_mode=EntryMode.SYSTEM
+                    ).delete()
             if data.status == CheckStatus.HAZARD_FOUND:
                 _start_hazard_draft(record, occurrence, checked_by)
     except BaseException as exc:
@@ -644,9 +664,20 @@ def _validate_check(
         raise ValidationError({"status": _("请选择排查结果：正常、存在隐患或其他。")})
     if data.status in (CheckStatus.OTHER, CheckStatus.HAZARD_FOUND) and not data.note.strip():
         raise ValidationError({"note": _("结果为“存在隐患”或“其他”时必须填写说明。")})
-    check_time = data.check_time or now
+    check_time = effective_check_time(data, backfill=entered_by is not None, now=now)
     if check_time > now + CLOCK_SKEW:
         raise ValidationError({"check_time": _("排查时间不能晚于当前时间。")})
+    if (
+        data.entry_mode == EntryMode.OFFLINE
+        and entered_by is None
+        and (check_time < now - OFFLINE_MAX_AGE)
+    ):
+        raise ValidationError(
+            {
+                "check_time": _("离线保存超过 %(hours)d 小时的排查不能再上传，请按纸质记录补录。")
+                % {"hours": OFFLINE_MAX_AGE // dt.timedelta(hours=1)}
+            }
+        )
     if check_time < occurrence.window_start - CLOCK_SKEW:
         raise ValidationError(
             {
@@ -654,6 +685,19 @@ def _validate_check(
                 % {"start": f"{timezone.localtime(occurrence.window_start):%Y-%m-%d %H:%M}"}
             }
         )
+
+
+def effective_check_time(data: CheckInput, *, backfill: bool, now: dt.datetime) -> dt.datetime:
+    """When the check happened. An online submission happened now: the phone's clock is
+    trusted only within ``CLOCK_SKEW`` (a wrong or forged clock cannot back-date a check);
+    an offline replay and a paper back-entry keep their own time (validated elsewhere)."""
+    if data.check_time is None:
+        return now
+    if backfill or data.entry_mode == EntryMode.OFFLINE:
+        return data.check_time
+    if abs(data.check_time - now) <= CLOCK_SKEW:
+        return data.check_time
+    return now
 
 
 def _store_photo(record: CheckRecord, photo: PhotoInput, stored: list[tuple[Any, str]]) -> None:
@@ -759,11 +803,15 @@ def record_deactivation(*, deactivation: Deactivation, acting_user: Any) -> int:
 
 
 def _cancel_for(deactivation: Deactivation) -> int:
+    # Open windows, and windows already closed as 未排查 by the system (a 停用/检修 recorded
+    # after the fact): nobody could check a stopped unit, so neither counts against anyone.
     qs = CheckOccurrence.objects.filter(
         enterprise_id=deactivation.enterprise_id,
         task__measure__event__unit_id=deactivation.risk_unit_id,
-        status=OccurrenceStatus.OPEN,
         window_end__gt=deactivation.start,
+    ).filter(
+        models.Q(status=OccurrenceStatus.OPEN)
+        | models.Q(status=OccurrenceStatus.MISSED, record__entry_mode=EntryMode.SYSTEM)
     )
     if deactivation.end is not None:
         qs = qs.filter(window_start__lt=deactivation.end)
@@ -778,9 +826,21 @@ def _cancel_for(deactivation: Deactivation) -> int:
     ids = [pk for pk, start, end in candidates if suppressed(down, start, end)]
     cancelled = 0
     for offset in range(0, len(ids), 1000):
+        batch = ids[offset : offset + 1000]
         cancelled += CheckOccurrence.objects.filter(
-            pk__in=ids[offset : offset + 1000], status=OccurrenceStatus.OPEN
+            pk__in=batch, status=OccurrenceStatus.OPEN
         ).update(status=OccurrenceStatus.CANCELLED, updated_at=timezone.now())
+        missed = CheckOccurrence.objects.filter(
+            pk__in=batch, status=OccurrenceStatus.MISSED, record__entry_mode=EntryMode.SYSTEM
+        )
+        missed_ids = list(missed.values_list("pk", flat=True))
+        if missed_ids:
+            cancelled += CheckOccurrence.objects.filter(
+                pk__in=missed_ids, status=OccurrenceStatus.MISSED
+            ).update(status=OccurrenceStatus.CANCELLED, record=None, updated_at=timezone.now())
+            CheckRecord.objects.filter(
+                occurrence_id__in=missed_ids, entry_mode=EntryMode.SYSTEM
+            ).delete()
     return cancelled
 
 
@@ -922,7 +982,10 @@ def file_commitment(
     if commitment.date != today:
         raise ValidationError({"date": _("只能提交当天的承诺。")})
     commitment.committed_by = acting_user
-    commitment.committed_at = now
+    # A same-day correction keeps the first filing time (whether it was on time); the
+    # row's updated_at says when it was last corrected.
+    if commitment.pk is None or commitment.committed_at is None:
+        commitment.committed_at = now
     commitment.full_clean(validate_unique=False)
     commitment.save()
     return commitment

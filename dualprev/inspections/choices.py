@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dualprev.reference.choices import CheckCycleUnit, ControlLevel
 
@@ -36,7 +37,7 @@ class EntryMode(models.TextChoices):
 
 
 class DeactivationKind(models.TextChoices):
-    STOPPED = "stopped", _("停用")
+    STOPPED = "stopped", pgettext_lazy("unit status", "停用")
     MAINTENANCE = "maintenance", _("检修")
 
 

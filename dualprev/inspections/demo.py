@@ -41,7 +41,13 @@ from dualprev.inspections.models import (
     SpecialInspectionItem,
 )
 from dualprev.orgs.models import Enterprise
-from dualprev.reference.choices import CheckCycleUnit, CheckStatus, DangerSrc, WorkType
+from dualprev.reference.choices import (
+    CheckCycleUnit,
+    CheckStatus,
+    DangerSrc,
+    MeasureDataSrc,
+    WorkType,
+)
 from dualprev.reference.models import MajorHazardCriterion
 from dualprev.risks.models import ControlMeasure, RiskUnit
 
@@ -157,7 +163,12 @@ def _history(enterprise: Enterprise, rng: random.Random) -> int:
         elif roll < 0.05:
             status, note = CheckStatus.OTHER, rng.choice(OTHER_NOTES)
         span = (occurrence.window_end - occurrence.window_start).total_seconds()
-        check_time = occurrence.window_start + dt.timedelta(seconds=span * rng.uniform(0.05, 0.6))
+        check_time = min(
+            occurrence.window_start + dt.timedelta(seconds=span * rng.uniform(0.05, 0.6)), now
+        )
+        offline = rng.random() < 0.05
+        # Submitted when it was made, or — from a phone without signal — a few hours later.
+        sent = min(check_time + dt.timedelta(hours=3), now) if offline else check_time
         submit_check(
             occurrence=occurrence,
             checked_by=rng.choice(people),
@@ -165,11 +176,11 @@ def _history(enterprise: Enterprise, rng: random.Random) -> int:
                 client_id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 status=status,
                 note=note,
-                check_time=min(check_time, now),
+                check_time=check_time,
                 scanned=rng.random() < 0.7,
-                entry_mode=EntryMode.OFFLINE if rng.random() < 0.05 else EntryMode.ONLINE,
+                entry_mode=EntryMode.OFFLINE if offline else EntryMode.ONLINE,
             ),
-            now=now,
+            now=sent,
         )
         made += 1
     return made
@@ -179,17 +190,21 @@ def _whp_extras(enterprise: Enterprise) -> None:
     """危化 operator rounds on the two tank farms (2 h; 1 h on the major hazard source) and the
     three 包保 persons' tasks, as a safety officer would set them up."""
     from dualprev.majorhazards.models import MajorHazardSource
+    from dualprev.orgs.models import Post
 
     start = today_start()
     rounds = ControlMeasure.objects.filter(
         enterprise=enterprise,
         retired_at__isnull=True,
+        data_src=MeasureDataSrc.INSPECTION,
         event__unit__risk_object__name__in=["液氨储罐区", "甲醇储罐区"],
     ).select_related("event__unit__risk_object")
+    rounds_post = Post.objects.filter(enterprise=enterprise, name="罐区巡检工").first()
     seen: set[int] = set()
     for measure in rounds:
         obj = measure.event.unit.risk_object
-        if obj.pk in seen or measure.responsible_post_id is None:
+        post_id = rounds_post.pk if rounds_post else measure.responsible_post_id
+        if obj.pk in seen or post_id is None:
             continue
         seen.add(obj.pk)
         on_major = obj.major_hazard_sources.filter(is_major=True).exists()
@@ -202,7 +217,7 @@ def _whp_extras(enterprise: Enterprise) -> None:
             work_start=dt.time(8),
             work_end=dt.time(20),
             task_start=start,
-            post_id=measure.responsible_post_id,
+            post_id=post_id,
             is_default=False,
         )
     source = MajorHazardSource.objects.filter(enterprise=enterprise).first()
@@ -212,6 +227,7 @@ def _whp_extras(enterprise: Enterprise) -> None:
         ControlMeasure.objects.filter(
             enterprise=enterprise,
             retired_at__isnull=True,
+            data_src=MeasureDataSrc.INSPECTION,
             event__unit__risk_object__in=source.risk_objects.all(),
         )
         .order_by("pk")
@@ -254,11 +270,14 @@ def _special_inspections(enterprise: Enterprise, rng: random.Random) -> None:
     if officer is None:
         return
     today = timezone.localdate()
+    # A special inspection is a managers' exercise: leaders, department and team heads.
     members = [
         m.user
-        for m in Membership.objects.filter(enterprise=enterprise, is_active=True).select_related(
-            "user"
-        )
+        for m in Membership.objects.filter(
+            enterprise=enterprise,
+            is_active=True,
+            role__in=["deputy_leader", "safety_director", "dept_head", "team_leader"],
+        ).select_related("user")
     ]
     seasonal = SpecialInspection.objects.create(
         enterprise=enterprise,

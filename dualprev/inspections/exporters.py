@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dualprev.documents.excel import text_safe_cell
 from dualprev.inspections.models import CheckOccurrence, CheckTask
 from dualprev.inspections.reports import (
     Dimension,
@@ -43,10 +44,7 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _cell(ws: Worksheet, value: Any, **style: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+    return text_safe_cell(ws, value, **style)
 
 
 def _table(

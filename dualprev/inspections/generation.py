@@ -9,13 +9,15 @@ Two layers:
   windows of units that are stopped or under maintenance (停用/检修), skips the windows already
   stored and inserts the rest with ON CONFLICT DO NOTHING on the unique key (task,
   window_start): running it twice, or in two workers at once, never duplicates and never
-  fails. It derives everything from the database, so it can run at any time.
+  fails. It derives everything from the database, so it can run at any time. It works from
+  the active tasks of active 隐患排查 measures whose event and unit are not retired.
 
 Window rules (one per unit; the anchor is ``task_start``, in ``settings.TIME_ZONE``):
 
 * 小时: each day that matches the work-day type, windows of ``cycle`` hours from the work start
   up to the work end (the last one is cut at the work end). A work end at or before the start
-  means the work period runs into the next day (20:00–08:00); equal times mean 24 hours.
+  means the work period runs into the next day (20:00–08:00) and belongs to the day it starts;
+  equal times mean 24 hours.
 * 班: the shifts (班次) of the post's org unit (its own, else its nearest ancestor's, else the
   enterprise default shifts), every ``cycle``-th shift counted from the first shift that starts
   at or after the task start; a shift crossing midnight belongs to the day it starts. No
@@ -48,7 +50,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from dualprev.inspections.choices import OccurrenceStatus
@@ -588,7 +590,8 @@ def _insert(rows: Sequence[Row]) -> int:
     column_sql = ", ".join(connection.ops.quote_name(c) for c in columns)
     now = timezone.now()
     inserted = 0
-    with connection.cursor() as cursor:
+    # One transaction: SQLite would otherwise commit every row of ``executemany``.
+    with transaction.atomic(), connection.cursor() as cursor:
         for offset in range(0, len(rows), BATCH_SIZE):
             batch = rows[offset : offset + BATCH_SIZE]
             if connection.vendor == "postgresql":

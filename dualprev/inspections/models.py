@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from dualprev.core.models import TenantModel
 from dualprev.inspections.choices import (
@@ -77,6 +78,22 @@ class InspectionSettings(TenantModel):
         ):
             return int(configured[0]), str(configured[1])
         return DEFAULT_CYCLES.get(control_level, (1, CheckCycleUnit.DAY))
+
+
+def frequency_text(cycle: int, unit: str) -> str:
+    """A check frequency in words: 每班, 每2小时, 每周…"""
+    texts: dict[str, str] = {
+        CheckCycleUnit.HOUR: ngettext("每小时", "每%(n)d小时", cycle),
+        CheckCycleUnit.SHIFT: ngettext("每班", "每%(n)d班", cycle),
+        CheckCycleUnit.DAY: ngettext("每天", "每%(n)d天", cycle),
+        CheckCycleUnit.WEEK: ngettext("每周", "每%(n)d周", cycle),
+        CheckCycleUnit.MONTH: ngettext("每月", "每%(n)d个月", cycle),
+        CheckCycleUnit.YEAR: ngettext("每年", "每%(n)d年", cycle),
+    }
+    text = texts.get(unit)
+    if text is None:
+        return f"{cycle} {unit}"
+    return text % {"n": cycle} if "%(n)d" in text else text
 
 
 class CheckTask(TenantModel):
@@ -168,7 +185,8 @@ class CheckTask(TenantModel):
 
     @property
     def frequency_label(self) -> str:
-        return f"{self.cycle} {self.get_cycle_unit_display()}"
+        """「每2小时」/ "Every 2 hours" (plural-aware in translations)."""
+        return frequency_text(self.cycle, self.cycle_unit)
 
     def clean(self) -> None:
         super().clean()
@@ -383,6 +401,12 @@ class CheckOccurrence(TenantModel):
             ),
         ]
         indexes = [
+            # close_missed scans every enterprise's open windows that have ended.
+            models.Index(
+                fields=["window_end"],
+                condition=Q(status=OccurrenceStatus.OPEN),
+                name="occurrence_open_window_end",
+            ),
             models.Index(fields=["enterprise", "status", "window_end"]),
             models.Index(fields=["enterprise", "window_start"]),
             models.Index(fields=["assignee", "window_start"]),

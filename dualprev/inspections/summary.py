@@ -36,7 +36,9 @@ def my_today(user: Any, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     start = today_start(now)
     qs = overlapping(
-        CheckOccurrence.objects.filter(person_q(user)), start, start + dt.timedelta(days=1)
+        CheckOccurrence.objects.visible_to(user).filter(person_q(user)),
+        start,
+        start + dt.timedelta(days=1),
     )
     ids = qs.values("pk")
     counts = CheckOccurrence.objects.filter(pk__in=ids).aggregate(

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -42,6 +43,7 @@ from dualprev.inspections.choices import EntryMode, OccurrenceStatus
 from dualprev.inspections.generation import local_tz
 from dualprev.inspections.models import CheckOccurrence, CheckPhoto, CheckRecord, HazardDraft
 from dualprev.inspections.queries import Walk, overlapping, person_q, walks
+from dualprev.inspections.scan import is_scanned
 from dualprev.reference.choices import CheckStatus, HazardCategory
 from dualprev.risks.access import access_risk_object
 from dualprev.risks.models import RiskObject
@@ -187,10 +189,13 @@ def point(request: HttpRequest, public_id: Any) -> HttpResponse:
     risk_object = access_risk_object(request.user, public_id, CHECK)
     now = timezone.now()
     groups = point_groups(my_occurrences(request.user, now, risk_object=risk_object), now)
+    token = request.GET.get("scan", "")
+    scanned = is_scanned(token, risk_object.public_id)
     context = {
         "object": risk_object,
         "groups": groups,
-        "scanned": request.GET.get("scan") == "1",
+        "scanned": scanned,
+        "scan_token": token if scanned else "",
         "results": RESULTS,
     }
     return render(request, "inspections/worker/point.html", context)
@@ -204,6 +209,9 @@ def item(request: HttpRequest, public_id: Any) -> HttpResponse:
     occurrence = access_occurrence(request.user, public_id, CHECK)
     now = timezone.now()
     [occurrence] = _decorate([occurrence])
+    token = request.GET.get("scan", "")
+    point_id = occurrence.risk_object.public_id if occurrence.risk_object else None
+    scanned = is_scanned(token, point_id)
     due = (
         occurrence.status == OccurrenceStatus.OPEN
         and occurrence.window_start <= now + actions.CLOCK_SKEW
@@ -213,7 +221,8 @@ def item(request: HttpRequest, public_id: Any) -> HttpResponse:
         "occurrence": occurrence,
         "mine": actions.may_check(request.user, occurrence),
         "due": due,
-        "scanned": request.GET.get("scan") == "1",
+        "scanned": scanned,
+        "scan_token": token if scanned else "",
         "results": RESULTS,
     }
     return render(request, "inspections/worker/item.html", context)
@@ -256,8 +265,9 @@ class SubmitForm(forms.Form):
     )
     note = forms.CharField(required=False, max_length=2000, strip=True)
     check_time = forms.CharField(required=False)
-    scanned = FlagField(required=False)
+    scanned = forms.CharField(required=False, max_length=200)  # the scan token (see scan.py)
     offline = FlagField(required=False)
+    owner = forms.UUIDField(required=False)  # who queued an offline check (its account)
     latitude = forms.FloatField(
         required=False, min_value=-90, max_value=90, error_messages=BAD_LOCATION
     )
@@ -287,7 +297,7 @@ class SubmitForm(forms.Form):
             status=data["status"],
             note=data["note"],
             check_time=data["check_time"],
-            scanned=data["scanned"],
+            scanned=False,  # decided by the view from the scan token
             latitude=Decimal(f"{data['latitude']:.6f}") if located else None,
             longitude=Decimal(f"{data['longitude']:.6f}") if located else None,
             location_accuracy=data["accuracy"] if located else None,
@@ -313,6 +323,9 @@ def parse_submission(request: HttpRequest) -> actions.CheckInput:
     form = SubmitForm(request.POST)
     if not form.is_valid():
         raise ValidationError(_first_error(form))
+    owner = form.cleaned_data["owner"]
+    if owner is not None and owner != request.user.public_id:  # type: ignore[union-attr]
+        raise ValidationError(_("这条离线记录是其他账号保存的，不能用当前账号上传。"))
     if (
         CheckRecord.objects.visible_to(request.user)
         .filter(client_id=form.cleaned_data["client_id"])
@@ -349,12 +362,18 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _back(occurrence: CheckOccurrence, scanned: bool) -> str:
+def _point_id(occurrence: CheckOccurrence) -> Any:
+    return occurrence.risk_object.public_id if occurrence.risk_object else None
+
+
+def _back(occurrence: CheckOccurrence, token: str) -> str:
     if occurrence.risk_object_id:
-        url = reverse("checks:point", args=[occurrence.risk_object.public_id])  # type: ignore[union-attr]
+        url = reverse("checks:point", args=[_point_id(occurrence)])
     else:
         url = reverse("checks:item", args=[occurrence.public_id])
-    return url + ("?scan=1" if scanned else "")
+    if is_scanned(token, _point_id(occurrence)):
+        url += "?" + urlencode({"scan": token})
+    return url
 
 
 def outcome_json(user: Any, outcome: actions.CheckOutcome, message: str) -> dict[str, Any]:
@@ -420,10 +439,13 @@ def submit(request: HttpRequest, occurrence_id: Any) -> HttpResponse:
     except PermissionDenied:
         return _refuse(request, 403, _("你没有排查权限。"), None)
     if message := too_large(request):
-        return _refuse(request, 400, message, _back(occurrence, False))
-    back = _back(occurrence, request.POST.get("scanned") in ("1", "true", "on"))
+        return _refuse(request, 400, message, _back(occurrence, ""))
+    token = request.POST.get("scanned", "")
+    back = _back(occurrence, token)
     try:
         data = parse_submission(request)
+        # Only a fresh signed scan of this occurrence's own point counts as scanned.
+        data.scanned = is_scanned(token, _point_id(occurrence))
         outcome = actions.submit_check(occurrence=occurrence, checked_by=request.user, data=data)
     except PermissionDenied:
         return _refuse(request, 403, _("这项排查不是分配给你的，不能提交。"), back)

@@ -273,15 +273,16 @@ def record_trigger(
 
 
 def is_used(obj: RiskObject | RiskUnit | RiskEvent | ControlMeasure) -> bool:
-    """Whether deleting ``obj`` would lose history: it has children or assessments."""
+    """Whether deleting ``obj`` would lose history: it has children, assessments or
+    inspection rows that refer to it."""
+    from dualprev.inspections.actions import measure_has_history, point_has_history
+
     if isinstance(obj, RiskObject):
-        return obj.units.exists() or obj.todos.exists()
+        return obj.units.exists() or obj.todos.exists() or point_has_history(risk_object=obj)
     if isinstance(obj, RiskUnit):
-        return obj.events.exists()
+        return obj.events.exists() or point_has_history(risk_unit=obj)
     if isinstance(obj, RiskEvent):
         return obj.measures.exists() or obj.assessments.exists()
-    from dualprev.inspections.actions import measure_has_history
-
     return measure_has_history(obj)
 
 

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from dualprev.documents.excel import text_safe_cell
 from dualprev.orgs.models import Enterprise
 from dualprev.reference.choices import (
     ControlLevel,
@@ -194,10 +195,7 @@ def register_rows(enterprise: Enterprise) -> Iterator[dict[str, Any]]:
 
 
 def _styled(ws: Worksheet, value: Any, **style: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+    return text_safe_cell(ws, value, **style)
 
 
 def _sheet_head(ws: Worksheet, title: str) -> None:

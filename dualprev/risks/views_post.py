@@ -388,10 +388,16 @@ def qr_labels(request: HttpRequest) -> HttpResponse:
 @route("enterprise", subject=RiskObject)
 def risk_point_qr(request: HttpRequest, public_id: str) -> HttpResponse:
     """The stable URL printed on a risk point's label. A member of the point's enterprise who
-    may check lands on the point's due checks, marked as scanned (``?scan=1``); anyone else
+    may check lands on the point's due checks with a signed scan token (checks made from
+    there are recorded as scanned, see ``inspections.scan``); anyone else
     of that enterprise on the object's page (other enterprises get 404 from the access
     helper, like every object page)."""
     risk_object = access_risk_object(request.user, public_id)
     if actor_for(request.user).can(CHECK):
-        return redirect(reverse("checks:point", args=[risk_object.public_id]) + "?scan=1")
+        from urllib.parse import urlencode
+
+        from dualprev.inspections.scan import scan_token
+
+        query = urlencode({"scan": scan_token(risk_object.public_id)})
+        return redirect(reverse("checks:point", args=[risk_object.public_id]) + "?" + query)
     return redirect("risks:object_detail", public_id=risk_object.public_id)

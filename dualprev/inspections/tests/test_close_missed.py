@@ -138,13 +138,13 @@ def test_an_offline_check_made_in_time_turns_a_closed_window_to_done(cast: Cast)
     assert outcome.created and outcome.counted and not outcome.record.is_late
     assert occurrence.status == OccurrenceStatus.DONE
     assert occurrence.record_id == outcome.record.pk
-    # The system's 未排查 record stays as history; closing again does not undo the check.
-    assert CheckRecord.objects.filter(
-        occurrence=occurrence, status=CheckStatus.NOT_CHECKED
-    ).exists()
+    # The system's 未排查 placeholder no longer describes what happened and is gone; closing
+    # again neither undoes the check nor writes a new placeholder.
+    assert list(occurrence.records.all()) == [outcome.record]
     assert close_missed(now=at("2026-03-02 13:00")) == 0
     occurrence.refresh_from_db()
     assert occurrence.status == OccurrenceStatus.DONE
+    assert list(occurrence.records.all()) == [outcome.record]
 
 
 def test_a_check_made_after_the_window_is_kept_as_late_and_does_not_count(cast: Cast) -> None:

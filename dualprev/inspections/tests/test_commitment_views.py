@@ -169,7 +169,9 @@ def test_filing_again_the_same_day_corrects_it(cast: Any, time_machine: Any) -> 
     assert "已更正今日安全风险研判与承诺。" in response.content.decode()
     row = SafetyCommitment.objects.get(enterprise=cast.a.enterprise)
     assert row.pk == first.pk and row.hot_work == 5
-    assert row.committed_at == NOW + dt.timedelta(hours=2)
+    # The filing time stays the first one (on time or not); updated_at tells the correction.
+    assert row.committed_at == first.committed_at
+    assert row.updated_at == NOW + dt.timedelta(hours=2)
 
 
 def test_only_todays_commitment_can_be_filed(cast: Any) -> None:

@@ -29,6 +29,7 @@ from dualprev.inspections.generation import (
     annotated_tasks,
     build_rows,
     generate,
+    insert_rows,
     task_queryset,
 )
 from dualprev.inspections.models import CheckOccurrence, CheckTask, Deactivation, InspectionSettings
@@ -155,6 +156,17 @@ def test_build_rows_gives_the_rows_generate_inserts(feb_28: Cast) -> None:
         (r.task_id, r.window_start, r.window_end, r.post_id, r.risk_object_id) for r in rows
     } == stored
     assert len(rows) == len(stored)
+
+
+def test_insert_rows_reports_only_the_new_rows(feb_28: Cast) -> None:
+    world = feb_28.a
+    make_task(world, cycle_unit=SHIFT)
+    qs = annotated_tasks(task_queryset([world.enterprise.pk])).order_by("pk")
+    start, until = at("2026-03-01 00:00"), at("2026-03-04 00:00")
+    assert insert_rows(build_rows(qs, start, at("2026-03-02 00:00"))) == 1
+    assert insert_rows(build_rows(qs, start, until)) == 2
+    assert insert_rows(build_rows(qs, start, until)) == 0
+    assert CheckOccurrence.objects.filter(task__in=qs, window_start__lt=until).count() == 3
 
 
 def test_inactive_tasks_and_other_enterprises_are_left_alone(feb_28: Cast) -> None:

@@ -58,10 +58,11 @@ def test_enterprise_summary_counts_done_and_missed_windows_of_the_period(cast) -
     assert len(past) == 4
     worker = cast.b.users["worker"]
     for occurrence in past[:3]:
-        submit_check(
+        submit_check(  # checked online an hour into each window
             occurrence=occurrence,
             checked_by=worker,
-            data=CheckInput(client_id=uuid.uuid4(), status=0, check_time=occurrence.window_start),
+            data=CheckInput(client_id=uuid.uuid4(), status=0),
+            now=occurrence.window_start + dt.timedelta(hours=1),
         )
     close_missed()
     summary = enterprise_summary(cast.b.enterprise)
@@ -122,3 +123,18 @@ def test_the_regulator_reads_the_inspection_card_of_an_enterprise(client, cast) 
     assert 'id="inspection-summary"' in body and "排查完成率" in body
     home = client.get(reverse("supervision:home")).content.decode()
     assert 'id="district-commitments"' in home
+
+
+def test_the_enterprise_home_shows_my_checks_and_the_commitment_flag(client, cast) -> None:
+    Enterprise.objects.filter(pk=cast.a.enterprise.pk).update(has_major_hazard_source=True)
+    SafetyCommitment.objects.all().delete()
+    with time_machine.travel(timezone.localtime().replace(hour=11, minute=0), tick=False):
+        client.force_login(cast.owner)
+        response = client.get(reverse("orgs:enterprise_home"))
+        assert response.status_code == 200, response.headers
+        body = response.content.decode()
+    assert "今日隐患排查" in body and 'id="home-commitment"' in body
+    assert "逾期未提交" in body  # past 10:00 with nothing filed
+    client.force_login(cast.worker)
+    body = client.get(reverse("orgs:enterprise_home")).content.decode()
+    assert 'id="start-checks"' in body and 'id="home-commitment"' not in body  # no commit right

@@ -3,16 +3,21 @@ point's due checks, the QR URL that leads there, and the record and hazard-draft
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dualprev.inspections.actions import CheckInput, submit_check
 from dualprev.inspections.models import CheckOccurrence
+from dualprev.inspections.scan import is_scanned, scan_token
 from dualprev.inspections.tests.worker_world import EARLY, WorkerDay, at, build_day
 from dualprev.reference.choices import CheckStatus
 
@@ -133,7 +138,7 @@ def test_the_point_page_has_a_form_for_each_of_my_checks_due_there(day: WorkerDa
     assert html.count('accept="image/*" capture="environment" multiple') == 3
     client_ids = re.findall(r'name="client_id" value="([0-9a-f-]+)"', html)
     assert len(set(client_ids)) == 3
-    assert html.count('name="scanned" value="0"') == 3
+    assert html.count('name="scanned" value=""') == 3
     assert "未扫码" in html
     # The special inspection item checked earlier is listed as done, with its draft.
     record = cast.a.risks["check_record"]
@@ -164,11 +169,19 @@ def test_the_qr_url_takes_a_checker_to_the_points_checks_marked_as_scanned(
     cast = day.cast
     qr = reverse("risk_point_qr", args=[day.p1.public_id])
     response = _client(cast.worker).get(qr)
-    target = reverse("checks:point", args=[day.p1.public_id]) + "?scan=1"
-    assert response.status_code == 302 and response["Location"] == target
-    page = _client(cast.worker).get(target).content.decode()
-    assert page.count('name="scanned" value="1"') == 3
+    point_url = reverse("checks:point", args=[day.p1.public_id])
+    assert response.status_code == 302 and response["Location"].startswith(point_url + "?scan=")
+    token = parse_qs(urlsplit(response["Location"]).query)["scan"][0]
+    assert is_scanned(token, day.p1.public_id)
+    page = _client(cast.worker).get(response["Location"]).content.decode()
+    assert page.count(f'name="scanned" value="{token}"') == 3
     assert 'id="scan-state">已扫码' in page
+    # A hand-made flag, another point's token or an expired one is not a scan.
+    for forged in ("1", scan_token(day.p2.public_id)):
+        forged_page = _client(cast.worker).get(point_url + "?" + urlencode({"scan": forged}))
+        assert 'id="scan-state">已扫码' not in forged_page.content.decode()
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=3)):
+        assert not is_scanned(token, day.p1.public_id)
     # Others keep what the QR URL did before: 404 for other tenants, login for strangers.
     assert _client(cast.outsider).get(qr).status_code == 404
     assert _client(cast.district_regulator).get(qr).status_code == 404
@@ -178,7 +191,9 @@ def test_the_qr_url_takes_a_checker_to_the_points_checks_marked_as_scanned(
 
 def test_a_scanned_check_and_an_unscanned_one_are_recorded_as_such(day: WorkerDay) -> None:
     client = _client(day.cast.worker)
-    for task, scanned in (("p1_valve", "1"), ("p1_sprinkler", "0")):
+    token = scan_token(day.p1.public_id)
+    cases = (("p1_valve", token, True), ("p1_sprinkler", "1", False), ("cast", token, True))
+    for task, scanned, expected in cases:
         occurrence = day.occ(task)
         client.post(
             reverse("checks:submit", args=[occurrence.public_id]),
@@ -186,7 +201,7 @@ def test_a_scanned_check_and_an_unscanned_one_are_recorded_as_such(day: WorkerDa
         )
         occurrence.refresh_from_db()
         assert occurrence.record is not None
-        assert occurrence.record.scanned is (scanned == "1")
+        assert occurrence.record.scanned is expected, task
 
 
 def test_the_item_page_offers_the_form_only_to_the_person_it_is_for(day: WorkerDay) -> None:

@@ -331,8 +331,8 @@ def test_the_stable_qr_url_opens_the_points_checks_for_its_enterprise_only(cast:
     assert url == f"/q/{risk_object.public_id}/"
     response = _client(cast.worker).get(url)
     assert response.status_code == 302  # an employee scanning the label: that point's checks
-    assert response["Location"] == (
-        reverse("checks:point", args=[risk_object.public_id]) + "?scan=1"
+    assert response["Location"].startswith(
+        reverse("checks:point", args=[risk_object.public_id]) + "?scan="
     )
     # Regulators do not use enterprise labels (their pages are under /regulator/).
     assert _client(cast.district_regulator).get(url).status_code == 404

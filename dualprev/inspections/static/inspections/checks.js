@@ -104,6 +104,17 @@
 
   // --- Talking to the server ---------------------------------------------------------------
 
+  /* The account the page belongs to: queued checks are sent only by the account that made
+     them (a shared phone must not upload one worker's checks under another's name). */
+  function ownerId() {
+    var panel = document.getElementById("offline-queue");
+    return panel ? panel.dataset.owner || "" : "";
+  }
+
+  function mine(entry) {
+    return !entry.fields.owner || entry.fields.owner === ownerId();
+  }
+
   function csrfToken() {
     var panel = document.getElementById("offline-queue");
     if (panel && panel.dataset.csrf) return panel.dataset.csrf;
@@ -156,6 +167,7 @@
     var panel = document.getElementById("offline-queue");
     if (!panel) return Promise.resolve();
     return queueAll().then(function (entries) {
+      entries = entries.filter(mine);
       panel.hidden = entries.length === 0;
       document.getElementById("queue-count").textContent = entries.length;
       var list = document.getElementById("queue-items");
@@ -200,7 +212,7 @@
     flushing = true;
     var note = document.getElementById("queue-note");
     return queueAll().then(function (entries) {
-      var pending = entries.filter(function (e) { return e.state !== "failed"; });
+      var pending = entries.filter(function (e) { return e.state !== "failed" && mine(e); });
       var i = 0;
       function next() {
         if (i >= pending.length) return Promise.resolve();
@@ -412,7 +424,8 @@
         note: note,
         check_time: checkTime,
         scanned: form.elements.scanned.value,
-        device_id: deviceId()
+        device_id: deviceId(),
+        owner: ownerId()
       };
       if (pos) { fields.latitude = pos.lat; fields.longitude = pos.lng; fields.accuracy = pos.acc; }
       var entry = {
