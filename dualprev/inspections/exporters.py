@@ -16,11 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dualprev.documents.excel import text_safe_cell
+from dualprev.documents.excel import BORDER, WRAP, text_safe_cell, write_sheet_head
 from dualprev.inspections.models import CheckOccurrence, CheckTask
 from dualprev.inspections.reports import (
     Dimension,
@@ -35,12 +33,6 @@ from dualprev.reference.choices import ControlLevel
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
-
-_THIN = Side(style="thin", color="B7BEC8")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def _cell(ws: Worksheet, value: Any, **style: Any) -> WriteOnlyCell:
@@ -58,29 +50,11 @@ def _table(
     ``percent_columns`` (0-based) hold fractions shown as percentages."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
-    for index, (_header, width) in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "A3"
-    ws.merged_cells.ranges.add(f"A1:{get_column_letter(len(headers))}1")
-    ws.row_dimensions[1].height = 28
-    ws.append([_cell(ws, title, font=Font(bold=True, size=14), alignment=_CENTER)])
-    ws.append(
-        [
-            _cell(
-                ws,
-                header,
-                font=Font(bold=True),
-                fill=_HEADER_FILL,
-                border=_BORDER,
-                alignment=_CENTER,
-            )
-            for header, _width in headers
-        ]
-    )
+    write_sheet_head(ws, title, headers)
     for row in rows:
         cells = []
         for index, value in enumerate(row):
-            cell = _cell(ws, "" if value is None else value, border=_BORDER, alignment=_WRAP)
+            cell = _cell(ws, "" if value is None else value, border=BORDER, alignment=WRAP)
             if index in percent_columns and isinstance(value, float):
                 cell.number_format = PERCENT
             cells.append(cell)

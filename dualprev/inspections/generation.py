@@ -351,9 +351,8 @@ def task_queryset(enterprise_ids: Iterable[int] | None = None) -> models.QuerySe
     return qs
 
 
-# What generation reads of a task, in this order (``_TaskRow``).
-_TASK_FIELDS = (
-    "pk",
+# The task's own columns generation reads …
+_TASK_MODEL_FIELDS = (
     "enterprise_id",
     "measure_id",
     "post_id",
@@ -367,10 +366,9 @@ _TASK_FIELDS = (
     "work_type",
     "inspection_type",
     "created_at",
-    "risk_unit_id",
-    "risk_object_id",
-    "post_unit_id",
 )
+# … and everything, with the related ids ``annotated_tasks`` adds, in this order (``_TaskRow``).
+_TASK_FIELDS = ("pk", *_TASK_MODEL_FIELDS, "risk_unit_id", "risk_object_id", "post_unit_id")
 _TaskRow = tuple[Any, ...]
 # One occurrence to insert, in the column order of ``_ROW_COLUMNS``.
 _ROW_COLUMNS = (
@@ -399,22 +397,7 @@ def annotated_tasks(qs: models.QuerySet[CheckTask]) -> models.QuerySet[CheckTask
         risk_unit_id=models.F("measure__event__unit_id"),
         risk_object_id=models.F("measure__event__unit__risk_object_id"),
         post_unit_id=models.F("post__org_unit_id"),
-    ).only(
-        "id",
-        "enterprise_id",
-        "measure_id",
-        "post_id",
-        "assignee_id",
-        "cycle",
-        "cycle_unit",
-        "task_start",
-        "work_start",
-        "work_end",
-        "work_day_type",
-        "work_type",
-        "inspection_type",
-        "created_at",
-    )
+    ).only("id", *_TASK_MODEL_FIELDS)
 
 
 def _task_row(task: CheckTask) -> _TaskRow:

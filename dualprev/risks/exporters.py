@@ -19,11 +19,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dualprev.documents.excel import text_safe_cell
+from dualprev.documents.excel import BORDER, CENTER, WRAP, text_safe_cell, write_sheet_head
 from dualprev.orgs.models import Enterprise
 from dualprev.reference.choices import (
     ControlLevel,
@@ -90,11 +89,6 @@ LEVEL_FILLS = {
     RiskLevel.GENERAL: ("F5C400", "3A2F00"),
     RiskLevel.LOW: ("1E6FD9", "FFFFFF"),
 }
-_THIN = Side(style="thin", color="B7BEC8")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEADER_FILL = PatternFill("solid", fgColor="DCE6F2")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 def level_label(level: int | None) -> str:
@@ -199,37 +193,20 @@ def _styled(ws: Worksheet, value: Any, **style: Any) -> WriteOnlyCell:
 
 
 def _sheet_head(ws: Worksheet, title: str) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A3"
-    ws.merged_cells.ranges.add(f"A1:{get_column_letter(len(COLUMNS))}1")
-    ws.row_dimensions[1].height = 30
-    ws.append([_styled(ws, title, font=Font(bold=True, size=16), alignment=_CENTER)])
-    ws.append(
-        [
-            _styled(
-                ws,
-                header,
-                font=Font(bold=True),
-                fill=_HEADER_FILL,
-                border=_BORDER,
-                alignment=_CENTER,
-            )
-            for header in HEADERS
-        ]
-    )
+    columns = [(header, column.width) for header, column in zip(HEADERS, COLUMNS, strict=True)]
+    write_sheet_head(ws, title, columns, title_size=16, title_height=30)
 
 
 def _row_cells(ws: Worksheet, row: dict[str, Any]) -> list[WriteOnlyCell]:
     cells = []
     for column in COLUMNS:
         value = row.get(column.key, "")
-        cell = _styled(ws, value if value is not None else "", border=_BORDER, alignment=_WRAP)
+        cell = _styled(ws, value if value is not None else "", border=BORDER, alignment=WRAP)
         if column.key == "level" and row.get("level_code") is not None:
             fill, ink = LEVEL_FILLS[row["level_code"]]
             cell.fill = PatternFill("solid", fgColor=fill)
             cell.font = Font(bold=True, color=ink)
-            cell.alignment = _CENTER
+            cell.alignment = CENTER
         cells.append(cell)
     return cells
 
