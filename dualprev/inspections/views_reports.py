@@ -58,6 +58,18 @@ def _query(request: HttpRequest, *keys: str, **extra: str) -> str:
     return urlencode(values)
 
 
+ROWS_PER_PAGE = 100
+
+
+def _paged(request: HttpRequest, rows: Any, *keys: str) -> dict[str, Any]:
+    """A page of already-computed report rows (the Excel export keeps them all)."""
+    query = _query(request, *keys)
+    return {
+        "page_obj": Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page")),
+        "querystring_without_page": query + "&" if query else "",
+    }
+
+
 @route("enterprise")
 def rates(request: HttpRequest) -> HttpResponse:
     """Completion rates over a period by department, post, person or measure."""
@@ -71,7 +83,13 @@ def rates(request: HttpRequest) -> HttpResponse:
         "period": period,
         "dimension": dimension,
         "dimensions": reports.DIMENSIONS.values(),
-        "rows": reports.rate_rows(dimension.key, request.user, scope, occurrences),
+        **_paged(
+            request,
+            reports.rate_rows(dimension.key, request.user, scope, occurrences),
+            "start",
+            "end",
+            "by",
+        ),
         "totals": reports.totals(occurrences),
         "scope": scope,
         "period_query": _query(request, "start", "end"),
@@ -151,7 +169,7 @@ def findings(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "period": period,
-        "rows": rows,
+        **_paged(request, rows, "start", "end"),
         "total": sum(r.total for r in rows),
         "hazards": sum(r.hazards for r in rows),
         "export_query": _query(request, "start", "end"),
@@ -177,7 +195,7 @@ def load(request: HttpRequest) -> HttpResponse:
     day = form.day()
     scope = reports.scope_for(request.user)
     rows = reports.daily_load(request.user, scope, day)
-    context = {"form": form, "day": day, "rows": rows, "scope": scope}
+    context = {"form": form, "day": day, "scope": scope, **_paged(request, rows, "date")}
     return _render(request, "load.html", context)
 
 

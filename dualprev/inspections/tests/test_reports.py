@@ -531,3 +531,33 @@ def test_the_oversight_pages_at_laptop_width(
     assert "纸质结果补录" not in page.inner_text(".report-nav")
     screenshot(page, "reports-rates-worker")
     page.close()
+
+
+def test_long_report_tables_are_paginated_and_the_export_keeps_every_row(
+    client, cast, monkeypatch
+) -> None:
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from dualprev.inspections import views_reports
+
+    monkeypatch.setattr(views_reports, "ROWS_PER_PAGE", 2)
+    client.force_login(cast.safety_officer)
+    url = reverse("inspections:reports") + "?by=person"
+    first = client.get(url)
+    people = first.context["page_obj"].paginator.count
+    assert people > 2 and len(first.context["page_obj"].object_list) == 2
+    body = first.content.decode()
+    assert 'class="pagination"' in body and "by=person&amp;page=2" in body
+    last = client.get(url + f"&page={first.context['page_obj'].paginator.num_pages}")
+    assert len(last.context["page_obj"].object_list) == people - 2 * (
+        first.context["page_obj"].paginator.num_pages - 1
+    )
+    export = client.get(reverse("inspections:reports_export") + "?by=person")
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=3, values_only=True) if row[0]]
+    assert len(names) >= people  # every person, not just the page
+    for name in ("inspections:reports_findings", "inspections:load"):
+        assert client.get(reverse(name)).status_code == 200
