@@ -50,9 +50,11 @@ _MISSED_NAMESPACE = uuid.UUID("6f1d3c52-6a3e-4c8e-9d36-3d2b0f0c9a11")
 
 
 def inspection_settings(enterprise: Enterprise | int) -> InspectionSettings:
+    """The enterprise's settings, or unsaved defaults when it has none (reading a page never
+    writes; ``save_inspection_settings`` stores the row)."""
     enterprise_id = enterprise if isinstance(enterprise, int) else enterprise.pk
-    row, _created = InspectionSettings.objects.get_or_create(enterprise_id=enterprise_id)
-    return row
+    row = InspectionSettings.objects.filter(enterprise_id=enterprise_id).first()
+    return row or InspectionSettings(enterprise_id=enterprise_id)
 
 
 def today_start(now: dt.datetime | None = None) -> dt.datetime:
