@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "dualprev.maps",
     "dualprev.majorhazards",
     "dualprev.inspections",
+    "dualprev.evidence",
+    "dualprev.hazards",
+    "dualprev.notifications",
     "dualprev.supervision",
     "dualprev.demo",
 ]

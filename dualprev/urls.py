@@ -14,6 +14,7 @@ urlpatterns = [
     path("major-hazards/", include("dualprev.majorhazards.urls")),
     path("inspections/", include("dualprev.inspections.urls")),
     path("checks/", include("dualprev.inspections.urls_worker")),
+    path("hazards/", include("dualprev.hazards.urls")),
     path("regulator/", include("dualprev.supervision.urls")),
     path("reference/", include("dualprev.reference.urls")),
     path("q/<uuid:public_id>/", risk_point_qr, name="risk_point_qr"),
