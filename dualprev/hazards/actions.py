@@ -593,7 +593,7 @@ def cancel_hazard(
             [hazard.reported_by],
             "cancelled",
             _("您上报的隐患已撤销：%(number)s") % {"number": hazard.number},
-            CancelReason(reason).label,
+            str(CancelReason(reason).label),
         )
 
 
@@ -863,7 +863,7 @@ def _send_regulator_report(
     hazard: Hazard, user: Any, kind: str, now: dt.datetime
 ) -> RegulatorReport:
     plan = MajorHazardPlan.objects.filter(hazard=hazard).first()
-    content = {
+    content: dict[str, Any] = {
         "number": hazard.number,
         "name": hazard.name,
         "description": hazard.description,
@@ -888,7 +888,7 @@ def _send_regulator_report(
         hazard=hazard,
         action=EventAction.REGULATOR_REPORT,
         actor=user,
-        note=RegulatorReportKind(kind).label,
+        note=str(RegulatorReportKind(kind).label),
         data={"kind": kind, "report": report.pk},
         now=now,
     )
