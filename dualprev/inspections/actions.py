@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dualprev.evidence import chain
 from dualprev.inspections.choices import DraftStatus, EntryMode, OccurrenceStatus
 from dualprev.inspections.generation import down_periods, generate, local_tz, suppressed
 from dualprev.inspections.models import (
@@ -606,6 +607,7 @@ def submit_check(
             for photo in data.photos:
                 _store_photo(record, photo, stored)
             counted = False
+            removed: list[chain.Item] = []
             if not is_late:
                 counted = bool(
                     CheckOccurrence.objects.filter(
@@ -615,12 +617,17 @@ def submit_check(
                 )
                 if counted:
                     # A check made in time that arrived after the window closed: the system's
-                    # 未排查 placeholder no longer describes what happened.
-                    CheckRecord.objects.filter(
+                    # 未排查 placeholder no longer describes what happened. Its removal is
+                    # chained (with its content), so verification knows it was lawful.
+                    placeholders = CheckRecord.objects.filter(
                         occurrence=occurrence, entry_mode=EntryMode.SYSTEM
-                    ).delete()
+                    )
+                    removed = chain.voids(placeholders)
+                    placeholders.delete()
             if data.status == CheckStatus.HAZARD_FOUND:
                 _start_hazard_draft(record, occurrence, checked_by)
+            # Last in the transaction: locks the enterprise's chain head until commit.
+            chain.append([record, *removed])
     except BaseException as exc:
         for storage, name in stored:
             storage.delete(name)
@@ -787,6 +794,15 @@ def close_missed(*, now: dt.datetime | None = None, batch: int = 2000) -> int:
                     ).values("pk")[:1]
                 )
             )
+            if rows:
+                # The inserts ignored conflicts, so chain what is stored: a concurrent closer's
+                # rows are already chained by it (``append`` skips them).
+                chain.append(
+                    CheckRecord.objects.filter(
+                        occurrence_id__in=[row.occurrence_id for row in rows],
+                        entry_mode=EntryMode.SYSTEM,
+                    ).order_by("pk")
+                )
 
 
 # --------------------------------------------------------------------------------------------
@@ -827,6 +843,7 @@ def _cancel_for(deactivation: Deactivation) -> int:
     ).get(deactivation.risk_unit_id, [])
     ids = [pk for pk, start, end in candidates if suppressed(down, start, end)]
     cancelled = 0
+    removed: list[chain.Item] = []
     for offset in range(0, len(ids), 1000):
         batch = ids[offset : offset + 1000]
         cancelled += CheckOccurrence.objects.filter(
@@ -840,9 +857,13 @@ def _cancel_for(deactivation: Deactivation) -> int:
             cancelled += CheckOccurrence.objects.filter(
                 pk__in=missed_ids, status=OccurrenceStatus.MISSED
             ).update(status=OccurrenceStatus.CANCELLED, record=None, updated_at=timezone.now())
-            CheckRecord.objects.filter(
+            placeholders = CheckRecord.objects.filter(
                 occurrence_id__in=missed_ids, entry_mode=EntryMode.SYSTEM
-            ).delete()
+            )
+            removed += chain.voids(placeholders)
+            placeholders.delete()
+    # The withdrawn 未排查 placeholders' removal is chained, with their content.
+    chain.append(removed)
     return cancelled
 
 
