@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dualprev.core.context_processors.navigation",
+                "dualprev.notifications.context_processors.inbox",
             ],
         },
     },
@@ -202,9 +203,33 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Whole request bodies above this are refused before they are read (core.middleware).
 MAX_REQUEST_BYTES = env_int("DUALPREV_MAX_REQUEST_MB", 32, minimum=1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Reports without an account (hazards.ratelimit): the proxies whose X-Forwarded-For is trusted
+# (addresses or networks), and what one client and one enterprise may store.
+DUALPREV_TRUSTED_PROXIES = env_list("DUALPREV_TRUSTED_PROXIES", [])
+DUALPREV_PUBLIC_REPORTS_PER_HOUR = env_int("DUALPREV_PUBLIC_REPORTS_PER_HOUR", 20, minimum=1)
+DUALPREV_PUBLIC_REPORTS_PER_DAY = env_int("DUALPREV_PUBLIC_REPORTS_PER_DAY", 200, minimum=1)
+DUALPREV_PUBLIC_PHOTO_MB_PER_DAY = env_int("DUALPREV_PUBLIC_PHOTO_MB_PER_DAY", 200, minimum=0)
 
 # --- Background jobs -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- E-mail and notifications (docs/notifications.md) -----------------------------------------
+# E-mail notifications are on when an SMTP host is set; without one only the inbox and the
+# group robots are used.
+EMAIL_HOST = env_str("DUALPREV_EMAIL_HOST", "")
+EMAIL_PORT = env_int("DUALPREV_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("DUALPREV_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DUALPREV_EMAIL_PASSWORD", "")
+_EMAIL_SECURITY = env_choice("DUALPREV_EMAIL_SECURITY", "none", ("none", "starttls", "ssl"))
+EMAIL_USE_TLS = _EMAIL_SECURITY == "starttls"
+EMAIL_USE_SSL = _EMAIL_SECURITY == "ssl"
+EMAIL_TIMEOUT = env_int("DUALPREV_EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DUALPREV_EMAIL_FROM", "dualprev@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+DUALPREV_EMAIL_ENABLED = bool(EMAIL_HOST)
+# The site's address as people reach it, for links in e-mails and group messages.
+DUALPREV_BASE_URL = env_str("DUALPREV_BASE_URL", "").rstrip("/")
 
 # --- Security --------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

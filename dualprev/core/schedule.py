@@ -79,6 +79,35 @@ SCHEDULE: tuple[ScheduledJob, ...] = (
         description="Close check occurrences whose window ended with no record as 未排查.",
         misfire_grace_seconds=5 * 60,
     ),
+    ScheduledJob(
+        name="follow-hazard-deadlines",
+        task_path="dualprev.hazards.tasks.follow_hazard_deadlines",
+        cron="*/15 * * * *",
+        description=(
+            "Remind before hazard deadlines, mark overdue hazards and escalate one org level per "
+            "overdue period (what `dualprev follow-hazards` does)."
+        ),
+        misfire_grace_seconds=15 * 60,
+    ),
+    ScheduledJob(
+        name="retry-notification-deliveries",
+        task_path="dualprev.notifications.tasks.retry_deliveries",
+        cron="* * * * *",
+        description=(
+            "Send the e-mails and group-robot messages that are due: new ones whose first "
+            "attempt was missed and retries after their back-off."
+        ),
+        misfire_grace_seconds=60,
+    ),
+    ScheduledJob(
+        name="anchor-evidence-chains",
+        task_path="dualprev.evidence.tasks.anchor_chains",
+        cron="5 * * * *",
+        description=(
+            "Store each enterprise's evidence-chain head (length and hash) as today's anchor "
+            "(what `dualprev anchor-chains` does); hourly, so the day's anchor follows the head."
+        ),
+    ),
 )
 
 

@@ -423,6 +423,16 @@ def save_hazard_fields(
     ):
         raise ValidationError({"level": _("本企业未启用“较大隐患”分级。")})
     changed = {k: v for k, v in changes.items() if getattr(hazard, k) != v}
+    if "deadline" in changed:
+        # A new deadline starts its follow-up afresh: a reminder before it, overdue after it,
+        # escalation counted from it (``deadlines.follow_deadlines``).
+        reset = {
+            "reminded_at": None,
+            "overdue_at": None,
+            "escalation_level": 0,
+            "escalated_to": None,
+        }
+        changed.update({k: v for k, v in reset.items() if getattr(hazard, k) != v})
     return write_event(
         hazard=hazard, action=action, actor=acting_user, changes=changed, note=note, now=now
     )
@@ -531,6 +541,8 @@ def confirm_fixed(*, hazard: Hazard, acting_user: Any, now: dt.datetime | None =
     problems = []
     if hazard.is_major or hazard.manage_type != DangerManageType.IMMEDIATE:
         problems.append(_("只有即查即改的一般隐患可以按“已当场整改”确认。"))
+    if hazard.level is None:
+        problems.append(_("未确定隐患等级。"))
     if hazard.danger_type is None:
         problems.append(_("未确定隐患类型。"))
     if (

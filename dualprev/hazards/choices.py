@@ -59,7 +59,7 @@ class EventAction(models.TextChoices):
     REPORT = "report", _("上报")
     CONFIRM = "confirm", _("确认并下达整改")
     CONFIRM_FIXED = "confirm_fixed", _("确认（已当场整改）")
-    CANCEL = "cancel", _("撤销")
+    CANCEL = "cancel", _("撤销隐患")
     SUBMIT = "submit", _("提交整改")
     REJECT = "reject", _("验收不通过")
     ACCEPT = "accept", _("验收销号")

@@ -265,9 +265,11 @@ def _story(enterprise: Any, users: dict[str, Any], *, full: bool) -> int:
         now=now,
     )
 
-    # 8. Repeated hazards on one risk event (flagged for reassessment).
+    # 8. Repeated hazards on one risk event since its last assessment (flagged for
+    # reassessment: the registers were graded when the demo was built, just before now).
     if measure is not None:
-        report("同一部位再次发现问题", "该部位防护措施再次失效", 2, worker, 8, measure=measure)
+        report("同一部位再次发现问题", "该部位防护措施再次失效", 0, worker, 8, measure=measure)
+        report("该部位防护再次缺失", "防护措施第三次发现失效", 0, worker2, 10, measure=measure)
 
     if full:
         _major(enterprise, users, unit, at)

@@ -660,12 +660,13 @@ def finding_rates(user: Any, scope: Scope, period: Period) -> list[FindingRow]:
         )
         .annotate(
             total=Count("pk"),
-            hazards=Count("pk", filter=Q(status=CheckStatus.HAZARD_FOUND)),
+            # Not "hazards": that name is CheckRecord's reverse relation to hazards.Hazard.
+            found=Count("pk", filter=Q(status=CheckStatus.HAZARD_FOUND)),
             normal=Count("pk", filter=Q(status=CheckStatus.NORMAL)),
             other=Count("pk", filter=Q(status=CheckStatus.OTHER)),
         )
         .order_by(
-            "-hazards",
+            "-found",
             "-total",
             "occurrence__measure__event__unit__risk_object__name",
             "occurrence__measure",
@@ -681,7 +682,7 @@ def finding_rates(user: Any, scope: Scope, period: Period) -> list[FindingRow]:
                 row["occurrence__measure__event__name"],
                 row["occurrence__measure__description"],
             )
-        out.append(FindingRow(cells, row["total"], row["hazards"], row["normal"], row["other"]))
+        out.append(FindingRow(cells, row["total"], row["found"], row["normal"], row["other"]))
     return out
 
 

@@ -139,6 +139,9 @@ def register(request: HttpRequest) -> HttpResponse:
     page = queries.paginate(
         queries.register_rows(events), request.GET.get("page"), total=counts["total"]
     )
+    from dualprev.hazards.feedback import mark_flagged  # repeated hazards: one query a page
+
+    mark_flagged(actor_for(request.user).enterprise_id, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -293,6 +296,10 @@ def event_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "show_retired": show_retired,
         "can_manage": _can_manage(request),
     }
+    # Hazards feed back into risks (imported here: risks does not depend on hazards).
+    from dualprev.hazards.feedback import event_context
+
+    context.update(event_context(request.user, event))
     return render(request, "risks/event_detail.html", context)
 
 

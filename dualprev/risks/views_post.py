@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Min, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 
 from dualprev.accounts.models import Membership
 from dualprev.accounts.roles import CHECK
@@ -385,19 +386,30 @@ def qr_labels(request: HttpRequest) -> HttpResponse:
     return pdf_response(pdf, _("风险点二维码标签-%(name)s.pdf") % {"name": enterprise.name})
 
 
-@route("enterprise", subject=RiskObject)
+@route("public", subject=RiskObject)
+@csrf_exempt  # the public form checks CSRF itself, after its rate limit (hazards.views_public)
 def risk_point_qr(request: HttpRequest, public_id: str) -> HttpResponse:
-    """The stable URL printed on a risk point's label. A member of the point's enterprise who
-    may check lands on the point's due checks with a signed scan token (checks made from
-    there are recorded as scanned, see ``inspections.scan``); anyone else
-    of that enterprise on the object's page (other enterprises get 404 from the access
-    helper, like every object page)."""
-    risk_object = access_risk_object(request.user, public_id)
-    if actor_for(request.user).can(CHECK):
-        from urllib.parse import urlencode
+    """The stable URL printed on a risk point's label, one URL for everyone.
 
-        from dualprev.inspections.scan import scan_token
+    A member of the point's enterprise who may check lands on the point's due checks with a
+    signed scan token (checks made from there are recorded as scanned, see
+    ``inspections.scan``); another member of that enterprise on the object's page. Anyone
+    else — not logged in, another enterprise's employee, a regulator — gets the public hazard
+    report form for that point (``hazards.views_public``), which shows the point's and its
+    enterprise's names only; an unknown or retired point is the same plain 404 for them."""
+    from dualprev.hazards.views_public import point_report
 
-        query = urlencode({"scan": scan_token(risk_object.public_id)})
-        return redirect(reverse("checks:point", args=[risk_object.public_id]) + "?" + query)
-    return redirect("risks:object_detail", public_id=risk_object.public_id)
+    if actor_for(request.user).is_enterprise:
+        try:
+            risk_object = access_risk_object(request.user, public_id)
+        except Http404:
+            return point_report(request, public_id)  # a point of another enterprise
+        if actor_for(request.user).can(CHECK):
+            from urllib.parse import urlencode
+
+            from dualprev.inspections.scan import scan_token
+
+            query = urlencode({"scan": scan_token(risk_object.public_id)})
+            return redirect(reverse("checks:point", args=[risk_object.public_id]) + "?" + query)
+        return redirect("risks:object_detail", public_id=risk_object.public_id)
+    return point_report(request, public_id)

@@ -13,4 +13,8 @@ class SupervisionConfig(AppConfig):
         register(
             NavItem(_("辖区概览"), "supervision:home", "regulator", order=10),
             NavItem(_("企业名录"), "supervision:enterprise_list", "regulator", order=20),
+            NavItem(_("隐患监管"), "supervision:hazards", "regulator", icon="alert", order=30),
+            NavItem(
+                _("隐患报告签收"), "supervision:hazard_reports", "regulator", icon="inbox", order=31
+            ),
         )

@@ -16,6 +16,7 @@ from dualprev.orgs.models import Agency, Enterprise, Region
 from dualprev.orgs.summary import enterprise_counts
 from dualprev.risks.queries import active_events, colour_counts, register_rows
 from dualprev.supervision.filters import EnterpriseFilterForm
+from dualprev.supervision.hazard_queries import enterprise_card, jurisdiction_line
 
 
 def _jurisdiction(request: HttpRequest) -> tuple[Agency | None, Region | None]:
@@ -51,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "risk_counts": risk_counts,
         "commitments": district_commitments(enterprises),
+        "hazard_line": jurisdiction_line(request.user),
         "agency": agency,
         "region": region,
         "totals": totals,
@@ -105,5 +107,6 @@ def enterprise_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         .filter(enterprise=enterprise)
         .order_by("level", "name"),
         "inspections": enterprise_summary(enterprise),
+        "hazard_card": enterprise_card(request.user, enterprise),
     }
     return render(request, "supervision/enterprise_detail.html", context)

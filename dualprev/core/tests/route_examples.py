@@ -51,3 +51,48 @@ ROUTE_EXAMPLES["checks:submit"] = lambda cast: {
 # inspections (office pages) — kwargs of /inspections/ task, special, deactivation routes.
 
 # inspections (reports) — kwargs of /inspections/ report, export and paper-sheet routes.
+
+
+# hazards (public reporting and triage).
+def _report_link_key(cast: Any) -> dict[str, Any]:
+    """Enterprise A's report link (``/r/<key>/``), created the way its safety officer does."""
+    from dualprev.hazards.public import rotate_report_key
+
+    key = rotate_report_key(enterprise_id=cast.a.enterprise.pk, acting_user=cast.safety_officer)
+    return {"key": key}
+
+
+def _public_report_with_photo(cast: Any) -> dict[str, Any]:
+    """A waiting public report of enterprise A that has a photo (the cast's has none)."""
+    from dualprev.hazards.public import PublicInput, submit_public_report
+    from dualprev.hazards.testing import photo
+
+    stored = submit_public_report(
+        enterprise_id=cast.a.enterprise.pk,
+        risk_object=cast.a.risks["object"],
+        data=PublicInput(description="配电室地面积水", photo=photo()),
+        client_key="1" * 64,
+    )
+    return {"report_id": stored.report.public_id}
+
+
+# The report link's form is public by design: anyone may report through it, and it names one
+# enterprise only (the matrix's plan for public routes: no login wall, members and regulators
+# reach it). The risk point QR ``risk_point_qr`` is a public subject route: no example needed.
+ROUTE_EXAMPLES["report:form"] = _report_link_key
+ROUTE_EXAMPLES["hazards:triage_photo"] = _public_report_with_photo
+
+
+# hazards (worker pages) — 提交整改 takes ``hazard_id``: enterprise A's reported hazard, graded
+# with the worker as liable person and confirmed, so the worker (liable) and the safety officer
+# (a hazard manager) may open the fix form; the matrix only reads it.
+def _hazard_the_worker_fixes(cast: Any) -> dict[str, Any]:
+    from dualprev.hazards.actions import confirm_hazard
+    from dualprev.hazards.testing import graded
+
+    hazard = graded(cast.a.risks["hazard"], cast.safety_officer, cast.worker, unit=cast.a.team)
+    confirm_hazard(hazard=hazard, acting_user=cast.safety_officer)
+    return {"hazard_id": hazard.public_id}
+
+
+ROUTE_EXAMPLES["hazards:fix"] = _hazard_the_worker_fixes

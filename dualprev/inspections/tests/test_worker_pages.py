@@ -182,11 +182,10 @@ def test_the_qr_url_takes_a_checker_to_the_points_checks_marked_as_scanned(
         assert 'id="scan-state">已扫码' not in forged_page.content.decode()
     with time_machine.travel(timezone.now() + dt.timedelta(hours=3)):
         assert not is_scanned(token, day.p1.public_id)
-    # Others keep what the QR URL did before: 404 for other tenants, login for strangers.
-    assert _client(cast.outsider).get(qr).status_code == 404
-    assert _client(cast.district_regulator).get(qr).status_code == 404
-    anonymous = Client().get(qr)
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    # Anyone else gets the public hazard report form for the point (hazards.views_public).
+    for other in (_client(cast.outsider), _client(cast.district_regulator), Client()):
+        answer = other.get(qr)
+        assert answer.status_code == 200 and 'id="public-report-form"' in answer.content.decode()
 
 
 def test_a_scanned_check_and_an_unscanned_one_are_recorded_as_such(day: WorkerDay) -> None:

@@ -325,7 +325,9 @@ def test_the_label_sheet_can_be_limited_to_a_department(cast: Cast, tmp_path: Pa
     assert other.status_code == 404
 
 
-def test_the_stable_qr_url_opens_the_points_checks_for_its_enterprise_only(cast: Cast) -> None:
+def test_the_stable_qr_url_opens_the_checks_for_employees_and_the_report_form_for_others(
+    cast: Cast,
+) -> None:
     risk_object = cast.a.risks["object"]
     url = reverse("risk_point_qr", args=[risk_object.public_id])
     assert url == f"/q/{risk_object.public_id}/"
@@ -334,9 +336,14 @@ def test_the_stable_qr_url_opens_the_points_checks_for_its_enterprise_only(cast:
     assert response["Location"].startswith(
         reverse("checks:point", args=[risk_object.public_id]) + "?scan="
     )
-    # Regulators do not use enterprise labels (their pages are under /regulator/).
-    assert _client(cast.district_regulator).get(url).status_code == 404
-    assert _client(cast.outsider).get(url).status_code == 404
-    assert _client(cast.other_district_regulator).get(url).status_code == 404
-    anonymous = Client().get(url)
-    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    # Anyone else — another enterprise, a regulator, someone not logged in — gets the public
+    # hazard report form for this point (hazards.views_public), never the point's pages.
+    for client in (
+        _client(cast.district_regulator),
+        _client(cast.outsider),
+        _client(cast.other_district_regulator),
+        Client(),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert 'id="public-report-form"' in response.content.decode()
