@@ -230,6 +230,9 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DUALPREV_EMAIL_ENABLED = bool(EMAIL_HOST)
 # The site's address as people reach it, for links in e-mails and group messages.
 DUALPREV_BASE_URL = env_str("DUALPREV_BASE_URL", "").rstrip("/")
+# Group robots post only to the official robot hosts over HTTPS; extra hosts (e.g. a company
+# relay) by name, `http://name` to also allow plain HTTP to it (notifications.models).
+DUALPREV_WEBHOOK_ALLOWED_HOSTS = env_list("DUALPREV_WEBHOOK_ALLOWED_HOSTS", [])
 
 # --- Security --------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

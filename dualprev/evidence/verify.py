@@ -7,12 +7,15 @@ match its fields, and the row it names must still have the content hash it was c
 (photos included) — or, for a check record removed lawfully, a later removal entry must carry
 that same content. The head row must name the last entry, each anchor's ``length``-th entry
 must still have the anchored hash, and no hazard event or check record of the enterprise may
-be missing from the chain. Problems are listed in chain order: the first one names the first
-entry that was altered or removed.
+be missing from the chain. Each hazard row must also agree with what its chained events say
+(state, national state code, version, acceptor, deadline and liable person): a hazard edited
+directly in the database is caught even though no chained row changed. Problems are listed in
+chain order: the first one names the first entry that was altered or removed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +50,8 @@ class Problem:
     is back), ``gap`` (entries deleted), ``link`` / ``entry`` (a chain entry edited), ``head``
     (entries deleted from the end), ``anchor`` (chain shorter than or different from an
     anchor), ``unchained`` (row written bypassing the chain), ``photo_file`` (a photo file no
-    longer has its recorded hash)."""
+    longer has its recorded hash), ``hazard_state`` (a hazard row disagrees with its chained
+    events: edited directly)."""
 
     code: str
     seq: int | None
@@ -147,7 +151,13 @@ def verify(
 
 def _enterprises_with_evidence(models: Models) -> set[int]:
     ids: set[int] = set(models.head._default_manager.values_list("enterprise_id", flat=True))
-    for model in (models.entry, models.anchor, models.hazard_event, models.check_record):
+    for model in (
+        models.entry,
+        models.anchor,
+        models.hazard_event,
+        models.check_record,
+        _hazard_model(models),
+    ):
         ids.update(model._default_manager.values_list("enterprise_id", flat=True).distinct())
     return ids
 
@@ -227,6 +237,7 @@ def _verify_chain(
     for anchor in anchors:
         _check_anchor(report, anchor, length, at_length)
     _check_unchained(models, report)
+    _check_hazards(models, report)
     if check_files:
         _check_files(models, report)
 
@@ -349,6 +360,194 @@ def _check_unchained(models: Models, report: ChainReport) -> None:
                 label=_("隐患照片 #%(id)d") % {"id": pk},
             )
         )
+
+
+def _hazard_model(models: Models) -> Any:
+    """The hazard model of the bundle (running or a migration's), reached from its events."""
+    return models.hazard_event._meta.get_field("hazard").related_model
+
+
+# A value no event has recorded (or one recorded too early to be trusted): not compared.
+_UNKNOWN: Any = object()
+
+
+@dataclass
+class _Told:
+    """What a hazard's events say about the hazard, folded in write order."""
+
+    events: int = 0
+    status: str = ""
+    acceptor: Any = _UNKNOWN
+    deadline: Any = _UNKNOWN
+    liable: Any = _UNKNOWN
+
+    def fold(self, action: str, to_status: str, actor_id: int | None, data: Any) -> None:
+        from dualprev.hazards.choices import EventAction
+
+        self.events += 1
+        self.status = to_status
+        if action == EventAction.ACCEPT:
+            self.acceptor = actor_id
+        data = data if isinstance(data, dict) else {}
+        if "deadline" in data:
+            self.deadline = data["deadline"]
+        if "liable_person_id" in data:
+            liable = data["liable_person_id"]
+            # ``confirm_fixed`` snapshots the grading before it fills in an empty liable person
+            # (with whoever fixed it on the spot): its None says nothing about the result.
+            self.liable = (
+                _UNKNOWN if action == EventAction.CONFIRM_FIXED and liable is None else liable
+            )
+        elif "liable_person" in data:
+            # ``workflow._jsonable`` keeps the field's own name when it was cleared (None).
+            self.liable = data["liable_person"]
+
+
+def _check_hazards(models: Models, report: ChainReport) -> None:
+    """Compare each hazard of the enterprise with what its chained events say. Every write
+    goes through ``hazards.workflow.write_event`` (version + 1, exactly one event, the state
+    the transition names) and a hazard is created at version 0 with its report event, so the
+    row must have: the last event's state and its national code, version = events − 1, the
+    acceptor of the last 验收销号 event (and none before), and the deadline and liable person
+    the events last recorded. Two queries per enterprise, whatever the number of hazards."""
+    hazard_model = _hazard_model(models)
+    told: dict[int, _Told] = defaultdict(_Told)
+    events = (
+        models.hazard_event._default_manager.filter(hazard__enterprise_id=report.enterprise_id)
+        # Write order: ids grow with each write of a hazard (its guarded update serialises
+        # them), while ``at`` may be given by the caller (back-dated demo data, tests).
+        .order_by("hazard_id", "id")
+        .values_list("hazard_id", "action", "to_status", "actor_id", "data")
+    )
+    for hazard_id, action, to_status, actor_id, data in events.iterator(chunk_size=CHUNK):
+        told[hazard_id].fold(action, to_status, actor_id, data)
+    rows = (
+        hazard_model._default_manager.filter(enterprise_id=report.enterprise_id)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "number",
+            "status",
+            "danger_state",
+            "version",
+            "accepted_by_id",
+            "deadline",
+            "liable_person_id",
+        )
+    )
+    for pk, number, *row in rows.iterator(chunk_size=CHUNK):
+        label = _("隐患 %(number)s") % {"number": number}
+        facts = told.get(pk)
+        if facts is None:
+            report.add(
+                Problem(
+                    "unchained",
+                    None,
+                    "",
+                    pk,
+                    _("没有任何处理记录，不在证据链中（绕过系统直接写入的隐患）。"),
+                    label=label,
+                )
+            )
+            continue
+        differences = _differences(facts, *row)
+        if differences:
+            detail = _("隐患记录与其处理记录不符（%(differences)s），已被直接改动。") % {
+                "differences": "；".join(differences)
+            }
+            report.add(Problem("hazard_state", None, "", pk, detail, label=label))
+
+
+def _differences(
+    told: _Told,
+    status: str,
+    danger_state: int | None,
+    version: int,
+    accepted_by_id: int | None,
+    deadline: dt.datetime | None,
+    liable_person_id: int | None,
+) -> list[str]:
+    from dualprev.hazards.choices import NATIONAL_STATE, HazardStatus
+
+    labels = dict(HazardStatus.choices)
+    out: list[str] = []
+    if status != told.status:
+        out.append(
+            _("状态为“%(now)s”，处理记录为“%(chained)s”")
+            % {
+                "now": labels.get(status, status),
+                "chained": labels.get(told.status, told.status),
+            }
+        )
+    expected_state = NATIONAL_STATE.get(told.status)
+    if danger_state != expected_state:
+        out.append(
+            _("国标隐患状态代码为 %(now)s，应为 %(expected)s")
+            % {"now": _or_none(danger_state), "expected": _or_none(expected_state)}
+        )
+    if version != told.events - 1:
+        out.append(
+            _("版本号为 %(now)d，应为 %(expected)d（共 %(events)d 条处理记录）")
+            % {"now": version, "expected": told.events - 1, "events": told.events}
+        )
+    if told.status == HazardStatus.ACCEPTED or status == HazardStatus.ACCEPTED:
+        acceptor = None if told.acceptor is _UNKNOWN else told.acceptor
+        if accepted_by_id != acceptor:
+            out.append(
+                _("验收人为%(now)s，验收销号记录为%(chained)s")
+                % {"now": _person(accepted_by_id), "chained": _person(acceptor)}
+            )
+    elif accepted_by_id is not None:
+        out.append(_("未验收销号却记有验收人（%(now)s）") % {"now": _person(accepted_by_id)})
+    if told.deadline is not _UNKNOWN and not _same_time(deadline, told.deadline):
+        out.append(
+            _("整改期限为%(now)s，处理记录为%(chained)s")
+            % {"now": _when(deadline), "chained": _when(_parse_time(told.deadline))}
+        )
+    if told.liable is not _UNKNOWN and liable_person_id != told.liable:
+        out.append(
+            _("整改责任人为%(now)s，处理记录为%(chained)s")
+            % {"now": _person(liable_person_id), "chained": _person(told.liable)}
+        )
+    return out
+
+
+def _or_none(value: Any) -> str:
+    return _("空") if value is None else str(int(value))
+
+
+def _person(user_id: Any) -> str:
+    return _("（无）") if user_id is None else _("用户 #%(id)s") % {"id": user_id}
+
+
+def _parse_time(value: Any) -> Any:
+    """An event's recorded time (ISO text, see ``workflow._jsonable``) as a datetime; text
+    that is not a time is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        return value
+
+
+def _same_time(stored: dt.datetime | None, recorded: Any) -> bool:
+    parsed = _parse_time(recorded)
+    if stored is None or parsed is None:
+        return stored is None and parsed is None
+    return isinstance(parsed, dt.datetime) and parsed == stored
+
+
+def _when(value: Any) -> str:
+    from django.utils import timezone
+
+    if value is None:
+        return _("（无）")
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
 
 
 def _check_files(models: Models, report: ChainReport) -> None:

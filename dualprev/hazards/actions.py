@@ -54,7 +54,12 @@ from dualprev.hazards.models import (
     PublicReport,
     RegulatorReport,
 )
-from dualprev.hazards.workflow import TransitionError, create_with_event, write_event
+from dualprev.hazards.workflow import (
+    TransitionError,
+    create_with_event,
+    ensure_allowed,
+    write_event,
+)
 from dualprev.inspections.actions import PhotoInput
 from dualprev.reference.choices import DangerManageType, DangerSrc, HazardLevel
 
@@ -318,6 +323,16 @@ def accept_public_report(
 
         photos.append(process_photo(io.BytesIO(raw), size=len(raw)))
     with transaction.atomic():
+        # Claim the report first: a second manager accepting at the same moment stops here,
+        # before any hazard number is taken or photo file written.
+        moved = PublicReport.objects.filter(pk=report.pk, status=PublicReportStatus.NEW).update(
+            status=PublicReportStatus.ACCEPTED,
+            handled_by=acting_user,
+            handled_at=now,
+            updated_at=now,
+        )
+        if moved != 1:
+            raise TransitionError(_("该举报已被其他人处理。"))
         hazard = report_hazard(
             enterprise_id=report.enterprise_id,
             reporter=None,
@@ -334,15 +349,7 @@ def accept_public_report(
             source=DangerSrc.OTHER,
             now=now,
         )
-        moved = PublicReport.objects.filter(pk=report.pk, status=PublicReportStatus.NEW).update(
-            status=PublicReportStatus.ACCEPTED,
-            hazard=hazard,
-            handled_by=acting_user,
-            handled_at=now,
-            updated_at=now,
-        )
-        if moved != 1:
-            raise TransitionError(_("该举报已被其他人处理。"))
+        PublicReport.objects.filter(pk=report.pk).update(hazard=hazard)
     return hazard
 
 
@@ -423,6 +430,24 @@ def save_hazard_fields(
     ):
         raise ValidationError({"level": _("本企业未启用“较大隐患”分级。")})
     changed = {k: v for k, v in changes.items() if getattr(hazard, k) != v}
+    now = now or timezone.now()
+    if (
+        hazard.is_major
+        and changed.get("level", HazardLevel.MAJOR) != HazardLevel.MAJOR
+        and hazard.regulator_reports.filter(kind=RegulatorReportKind.MAJOR_REPORT).exists()
+    ):
+        raise ValidationError({"level": _("该重大事故隐患已报告区应急管理局，不能再降级。")})
+    if hazard.status != HazardStatus.REPORTED and changed:
+        _still_assured(hazard, changed, now)
+    if "deadline" in changed and hazard.status != HazardStatus.REPORTED:
+        # A changed deadline after confirmation is an extension (or a shortening) and is
+        # said so on the timeline, with the old and the new deadline.
+        old = _fmt(hazard.deadline) if hazard.deadline else "—"
+        extension = _("整改期限由 %(old)s 调整为 %(new)s。") % {
+            "old": old,
+            "new": _fmt(changed["deadline"]),
+        }
+        note = f"{extension}{note}"
     if "deadline" in changed:
         # A new deadline starts its follow-up afresh: a reminder before it, overdue after it,
         # escalation counted from it (``deadlines.follow_deadlines``).
@@ -436,6 +461,27 @@ def save_hazard_fields(
     return write_event(
         hazard=hazard, action=action, actor=acting_user, changes=changed, note=note, now=now
     )
+
+
+def _still_assured(hazard: Hazard, changed: dict[str, Any], now: dt.datetime) -> None:
+    """After confirmation an edit may change the 五落实 but never empty them (nor a 重大
+    hazard's interim measures, nor the liable person): the result must pass the same checks
+    as confirming did. A deadline kept as it was may lie in the past (the hazard is overdue);
+    a new one must lie in the future."""
+    import copy
+
+    result = copy.copy(hazard)
+    for name, value in changed.items():
+        setattr(result, name, value)
+    problems: list[str] = []
+    if result.liable_person_id is None:
+        problems.append(_("未指定整改责任人。"))
+    if result.manage_type == DangerManageType.DEADLINE or result.is_major:
+        problems.extend(five_plan_problems(result, now, new_deadline="deadline" in changed))
+    if result.is_major and not result.interim_measures.strip():
+        problems.append(_("未落实临时管控措施。"))
+    if problems:
+        raise ValidationError(problems)
 
 
 def _check_links(enterprise_id: int, changes: dict[str, Any]) -> None:
@@ -470,8 +516,9 @@ def confirmation_problems(hazard: Hazard, now: dt.datetime | None = None) -> lis
     return problems
 
 
-def five_plan_problems(hazard: Hazard, now: dt.datetime) -> list[str]:
-    """The 五落实 (措施、责任、资金、时限、预案) a 限期整改 hazard needs before rectification."""
+def five_plan_problems(hazard: Hazard, now: dt.datetime, *, new_deadline: bool = True) -> list[str]:
+    """The 五落实 (措施、责任、资金、时限、预案) a 限期整改 hazard needs before rectification.
+    ``new_deadline``: the deadline is being set now, so it must lie in the future."""
     problems = []
     if not hazard.rectification_measures.strip():
         problems.append(_("五落实：未填写整改措施。"))
@@ -481,7 +528,7 @@ def five_plan_problems(hazard: Hazard, now: dt.datetime) -> list[str]:
         problems.append(_("五落实：未落实整改资金（无需资金请填 0）。"))
     if hazard.deadline is None:
         problems.append(_("五落实：未确定整改期限。"))
-    elif hazard.deadline <= now:
+    elif new_deadline and hazard.deadline <= now:
         problems.append(_("五落实：整改期限必须晚于当前时间。"))
     if not hazard.contingency_plan.strip():
         problems.append(_("五落实：未落实应急预案或防范措施。"))
@@ -508,6 +555,7 @@ def confirm_hazard(*, hazard: Hazard, acting_user: Any, now: dt.datetime | None 
     issues the 整改通知 (the notice carries the 五落实); the liable person is told."""
     now = now or timezone.now()
     _require(acting_user, hazard, MANAGE_HAZARDS)
+    ensure_allowed(hazard, EventAction.CONFIRM)
     problems = confirmation_problems(hazard, now)
     if problems:
         raise ValidationError(problems)
@@ -538,6 +586,7 @@ def confirm_fixed(*, hazard: Hazard, acting_user: Any, now: dt.datetime | None =
     note and after photo given with the report) goes straight to acceptance."""
     now = now or timezone.now()
     _require(acting_user, hazard, MANAGE_HAZARDS)
+    ensure_allowed(hazard, EventAction.CONFIRM_FIXED)
     problems = []
     if hazard.is_major or hazard.manage_type != DangerManageType.IMMEDIATE:
         problems.append(_("只有即查即改的一般隐患可以按“已当场整改”确认。"))
@@ -561,7 +610,8 @@ def confirm_fixed(*, hazard: Hazard, acting_user: Any, now: dt.datetime | None =
             action=EventAction.CONFIRM_FIXED,
             actor=acting_user,
             changes=changes,
-            data=_grading_snapshot(hazard),
+            data=_grading_snapshot(hazard)
+            | {"liable_person_id": _pk(changes.get("liable_person", hazard.liable_person))},
             now=now,
         )
         _notify_acceptors(hazard)
@@ -578,6 +628,7 @@ def cancel_hazard(
 ) -> None:
     """REPORTED → CANCELLED: not a hazard, or a duplicate of another hazard of the enterprise."""
     _require(acting_user, hazard, MANAGE_HAZARDS)
+    ensure_allowed(hazard, EventAction.CANCEL)
     if reason not in CancelReason.values:
         raise ValidationError({"reason": _("请选择撤销原因。")})
     if reason == CancelReason.DUPLICATE:
@@ -587,6 +638,8 @@ def cancel_hazard(
             raise ValidationError({"duplicate_of": _("不能与自身重复。")})
     if not note.strip() and reason != CancelReason.DUPLICATE:
         raise ValidationError({"note": _("请说明撤销理由。")})
+    if hazard.regulator_reports.filter(kind=RegulatorReportKind.MAJOR_REPORT).exists():
+        raise ValidationError(_("该重大事故隐患已报告区应急管理局，不能撤销。"))
     with transaction.atomic():
         write_event(
             hazard=hazard,
@@ -633,11 +686,12 @@ def submit_rectification(
     now = now or timezone.now()
     if not may_rectify(acting_user, hazard):
         raise PermissionDenied
+    ensure_allowed(hazard, EventAction.SUBMIT)
     errors: dict[str, str] = {}
     if not note.strip():
         errors["note"] = _("请填写整改情况。")
-    if not photos and not hazard.photos.filter(kind=PhotoKind.AFTER).exists():
-        errors["photos"] = _("请上传整改后照片。")
+    if not photos and not has_current_after_photo(hazard):
+        errors["photos"] = _("请上传整改后照片（退回重新整改后须上传新的照片）。")
     if cost is not None and cost < 0:
         errors["cost"] = _("整改资金不能为负数。")
     if errors:
@@ -663,6 +717,21 @@ def submit_rectification(
         _notify_acceptors(hazard)
 
 
+def _last_rejection(hazard: Hazard) -> HazardEvent | None:
+    return hazard.events.filter(action=EventAction.REJECT).order_by("-at", "-id").first()
+
+
+def has_current_after_photo(hazard: Hazard) -> bool:
+    """Whether an after photo belongs to the current round of the fix: any after photo before
+    a first rejection; after a rejection, only one added since (the rejected fix's photos do not
+    show the new one)."""
+    photos = hazard.photos.filter(kind=PhotoKind.AFTER)
+    rejection = _last_rejection(hazard)
+    if rejection is not None:
+        photos = photos.filter(event_id__gt=rejection.pk)
+    return photos.exists()
+
+
 def acceptance_problems(hazard: Hazard, user: Any, *, rejecting: bool = False) -> list[str]:
     """Why ``user`` may not accept the hazard's fix now (empty = may). ``rejecting``: only
     who may judge counts (a fix can be sent back before it is evaluated)."""
@@ -676,8 +745,17 @@ def acceptance_problems(hazard: Hazard, user: Any, *, rejecting: bool = False) -
         plan = MajorHazardPlan.objects.filter(hazard=hazard).first()
         if rejecting:
             return problems
+        rejection = _last_rejection(hazard)
+        if plan is None or plan.approved_at is None:
+            problems.append(_("重大事故隐患治理方案未经主要负责人批准。"))
         if plan is None or not plan.evaluated:
             problems.append(_("重大事故隐患治理结束后须先进行治理效果评估。"))
+        elif (
+            rejection is not None
+            and plan.evaluated_at is not None
+            and (plan.evaluated_at <= rejection.at)
+        ):
+            problems.append(_("验收退回后须对重新整改的结果重新评估。"))
         elif plan.production_stopped and plan.resumption_applied_at is None:
             problems.append(_("停产停业治理的重大事故隐患须先提交复产申请。"))
     return problems
@@ -695,11 +773,12 @@ def accept_hazard(
     liable person, with a comment and an after photo (already there or taken now)."""
     now = now or timezone.now()
     _require(acting_user, hazard, ACCEPT_HAZARDS)
+    ensure_allowed(hazard, EventAction.ACCEPT)
     problems = acceptance_problems(hazard, acting_user)
     if not comment.strip():
         problems.append(_("请填写验收意见。"))
-    if not photos and not hazard.photos.filter(kind=PhotoKind.AFTER).exists():
-        problems.append(_("验收须有整改后照片。"))
+    if not photos and not has_current_after_photo(hazard):
+        problems.append(_("验收须有本轮整改的整改后照片。"))
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -733,6 +812,7 @@ def reject_rectification(
 ) -> None:
     """PENDING_ACCEPT → RECTIFYING with the reason; the liable person is told."""
     _require(acting_user, hazard, ACCEPT_HAZARDS)
+    ensure_allowed(hazard, EventAction.REJECT)
     problems = acceptance_problems(hazard, acting_user, rejecting=True)
     if not reason.strip():
         problems.append(_("请填写验收不通过的原因。"))
@@ -816,6 +896,8 @@ def save_major_plan(
             hazard=hazard, defaults={"enterprise_id": hazard.enterprise_id}
         )
         changed = {k: v for k, v in values.items() if k in PLAN_FIELDS and getattr(plan, k) != v}
+        if "production_stopped" in changed and hazard.status != HazardStatus.REPORTED:
+            raise ValidationError({"production_stopped": _("整改开始后不能再修改是否停产停业。")})
         for name, value in changed.items():
             setattr(plan, name, value)
         if changed and plan.approved_at is not None and set(changed) & set(plan.SECTION_FIELDS):
@@ -1040,6 +1122,10 @@ def _grading_snapshot(hazard: Hazard) -> dict[str, Any]:
         "liable_person_id": hazard.liable_person_id,
         "deadline": hazard.deadline.isoformat() if hazard.deadline else None,
     }
+
+
+def _pk(obj: Any) -> int | None:
+    return getattr(obj, "pk", None)
 
 
 def _fmt(value: dt.datetime) -> str:

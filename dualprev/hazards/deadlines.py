@@ -15,10 +15,15 @@ Three passes over the hazards that have a deadline, each idempotent:
    level up from its responsible unit (team → workshop → department → company; without a
    responsible unit, from the liable person's unit): level ``k = floor((now - deadline) /
    period)``. While ``escalation_level < k`` and there is a level above, one ESCALATE event per
-   level sets ``escalation_level`` and ``escalated_to`` and tells the heads of that unit (kind
-   ``escalated``): its department/team heads, or at the root the company leaders. A job that
-   was down for several periods catches up with one event per level; at the root escalation
-   stops.
+   level sets ``escalation_level`` and ``escalated_to`` (the record: one level per period) and
+   tells people who can act on it (kind ``escalated``). Only people who can open the hazard are
+   told: within an enterprise that is whoever holds ``MANAGE_HAZARDS`` or ``ACCEPT_HAZARDS``
+   (``queries.visible_hazards``; a team leader sees only their own hazards). So the recipients
+   are the heads with such a role (a department head) of the first unit on the path up from
+   ``escalated_to`` that has any — at the root the company leaders — and, if no unit up to the
+   root has one, the enterprise's hazard managers. A team's leader is therefore never told: an
+   escalation to a team goes to the head of the department above it. A job that was down for
+   several periods catches up with one event per level; at the root escalation stops.
 
 Every write goes through ``workflow.write_event`` (a guarded update on status and version).
 If someone acts on a hazard at the same moment, the job's write fails with
@@ -46,6 +51,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dualprev.accounts.choices import EnterpriseRole
+from dualprev.accounts.roles import ACCEPT_HAZARDS, ENTERPRISE_ACTIONS, MANAGE_HAZARDS
 from dualprev.hazards.actions import managers_of
 from dualprev.hazards.choices import EventAction, HazardStatus
 from dualprev.hazards.models import Hazard, HazardSettings
@@ -59,12 +65,28 @@ logger = logging.getLogger(__name__)
 S = HazardStatus
 OVERDUE_STATUSES = (S.RECTIFYING, S.PENDING_ACCEPT)
 
-# Heads told when a hazard escalates to a unit below the root, and to the root (company).
-UNIT_HEAD_ROLES = (EnterpriseRole.DEPT_HEAD, EnterpriseRole.TEAM_LEADER)
-COMPANY_HEAD_ROLES = (
-    EnterpriseRole.MAIN_LEADER,
-    EnterpriseRole.DEPUTY_LEADER,
-    EnterpriseRole.SAFETY_DIRECTOR,
+# Roles that see every hazard of their enterprise (``queries.sees_all_hazards``): only they
+# are told of an escalation, since anyone else's link to the hazard would answer 404.
+HAZARD_VIEWER_ROLES = frozenset(
+    role
+    for role, actions in ENTERPRISE_ACTIONS.items()
+    if MANAGE_HAZARDS in actions or ACCEPT_HAZARDS in actions
+)
+# Heads told when a hazard escalates to a unit below the root, and to the root (company):
+# the unit heads' roles that see every hazard (a department head; never a team leader).
+UNIT_HEAD_ROLES = tuple(
+    role
+    for role in (EnterpriseRole.DEPT_HEAD, EnterpriseRole.TEAM_LEADER)
+    if role in HAZARD_VIEWER_ROLES
+)
+COMPANY_HEAD_ROLES = tuple(
+    role
+    for role in (
+        EnterpriseRole.MAIN_LEADER,
+        EnterpriseRole.DEPUTY_LEADER,
+        EnterpriseRole.SAFETY_DIRECTOR,
+    )
+    if role in HAZARD_VIEWER_ROLES
 )
 # An org tree is at most as deep as the level vocabulary (a child lies below its parent).
 MAX_LEVELS = len(OrgLevel.choices) - 1
@@ -327,8 +349,9 @@ def due_level(hazard: Hazard, period_days: int, now: dt.datetime) -> int:
 
 
 def heads_of(unit: OrgUnit) -> list[Any]:
-    """Who is told when a hazard escalates to ``unit``: its department/team heads, or the
-    company leaders at the root. Nobody there: the hazard managers (never a silent step)."""
+    """The heads of ``unit`` who can open any of its hazards: its department heads (never
+    its team leaders, who see only their own hazards), or the company leaders at the root.
+    Empty when it has none (``escalation_recipients`` then looks further up)."""
     from dualprev.accounts.models import Membership
 
     members = Membership.objects.filter(enterprise_id=unit.enterprise_id, is_active=True)
@@ -336,8 +359,21 @@ def heads_of(unit: OrgUnit) -> list[Any]:
         members = members.filter(role__in=COMPANY_HEAD_ROLES)
     else:
         members = members.filter(org_unit_id=unit.pk, role__in=UNIT_HEAD_ROLES)
-    people = [m.user for m in members.select_related("user").order_by("pk")]
-    return people or managers_of(unit.enterprise_id)
+    return [m.user for m in members.select_related("user").order_by("pk")]
+
+
+def escalation_recipients(unit: OrgUnit, units: dict[int, OrgUnit], people: _People) -> list[Any]:
+    """Who is told when a hazard escalates to ``unit``: the heads (``heads_of``) of the first
+    unit from ``unit`` up to the root that has any; if none has, the enterprise's hazard
+    managers (never a silent step). Everyone returned can open the hazard."""
+    current: OrgUnit | None = unit
+    for _level in range(MAX_LEVELS + 1):  # bounded: a damaged tree cannot loop for ever
+        if current is None:
+            break
+        if heads := people.heads(current):
+            return heads
+        current = units.get(current.parent_id) if current.parent_id is not None else None
+    return people.managers(unit.enterprise_id)
 
 
 def _escalate(
@@ -371,7 +407,7 @@ def _escalate(
                 )
                 _send(
                     hazard,
-                    people.heads(unit),
+                    escalation_recipients(unit, units, people),
                     "escalated",
                     _("逾期隐患升级至%(unit)s：%(number)s %(name)s")
                     % {"unit": unit.name, "number": hazard.number, "name": hazard.name},

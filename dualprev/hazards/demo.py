@@ -309,7 +309,7 @@ def _major(enterprise: Any, users: dict[str, Any], unit: Any, at: Any) -> None:
             "danger_type": HazardDangerType.INSTRUMENT,
             "management_class": ManagementClassification.UNSAFE_CONDITION,
             "rectification_measures": "增设可燃气体检测报警仪8台并接入DCS，设置声光报警",
-            "responsible_unit": unit,
+            "responsible_unit": _unit_of(head) or unit,
             "liable_person": head,
             "cost": Decimal("12"),
             "deadline": at(20) + dt.timedelta(days=30),

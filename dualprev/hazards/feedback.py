@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from dualprev.hazards.choices import HazardStatus
 from dualprev.hazards.models import Hazard, HazardSettings
+from dualprev.hazards.queries import visible_hazards
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,10 @@ def repeat_flag(risk_event: Any, now: dt.datetime | None = None) -> RepeatFlag |
 
 
 def hazard_history(risk_event: Any, user: Any | None = None) -> QuerySet[Hazard]:
-    """Every hazard linked to the event, newest first (scoped to what ``user`` may see)."""
-    hazards = Hazard.objects.visible_to(user) if user is not None else Hazard.objects.all()
+    """Every hazard linked to the event, newest first, scoped to what ``user`` may see
+    (``queries.visible_hazards``: within an enterprise, a member who neither manages nor
+    accepts hazards sees only their own, as in the register)."""
+    hazards = visible_hazards(user) if user is not None else Hazard.objects.all()
     return hazards.filter(risk_event=risk_event).order_by("-found_at", "-pk")
 
 

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.utils import timezone
@@ -41,6 +42,10 @@ from dualprev.reference.choices import (
 )
 from dualprev.risks.models import ControlMeasure, RiskEvent, RiskObject
 
+# The longest text a long-text field of these forms takes (the model's TextFields have no
+# limit; every save copies the text into a chained event, so it must be bounded here).
+LONG_TEXT_MAX = 4000
+
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,6 +56,17 @@ def _blank(choices: Any, label: str = "—") -> list[tuple[Any, str]]:
 
 def _set_choices(field: forms.Field, choices: list[tuple[Any, str]]) -> None:
     cast(forms.ChoiceField, field).choices = choices
+
+
+def _bound_texts(fields: dict[str, forms.Field], limit: int = LONG_TEXT_MAX) -> None:
+    """Give every text field without a length limit (those made from a model's TextField)
+    ``limit`` characters: Django's own (translated) error beyond it, and ``maxlength`` on the
+    widget. Fields with the model's limit (name, location: 128) keep theirs."""
+    for field in fields.values():
+        if type(field) is forms.CharField and field.max_length is None:
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs.update(field.widget_attrs(field.widget))
 
 
 def members_of(enterprise_id: int) -> QuerySet[User]:
@@ -176,6 +192,7 @@ class GradingForm(VersionedForm):
         }
         widgets["deadline"] = DATETIME_WIDGET
         self.fields.update(fields_for_model(Hazard, fields=self.FIELDS, widgets=widgets))
+        _bound_texts(self.fields)
         enterprise_id = hazard.enterprise_id
         self._limit_links(enterprise_id)
         for name, rows, label in (
@@ -354,6 +371,7 @@ class MajorPlanForm(VersionedForm):
             if name != "production_stopped"
         }
         self.fields.update(fields_for_model(MajorHazardPlan, fields=PLAN_FIELDS, widgets=widgets))
+        _bound_texts(self.fields)
 
     def values(self) -> dict[str, Any]:
         return {

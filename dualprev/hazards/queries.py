@@ -112,7 +112,12 @@ def is_overdue(hazard: Hazard, now: dt.datetime | None = None) -> bool:
 
 
 def overdue_q(now: dt.datetime) -> Q:
-    return Q(deadline__lt=now) & ~Q(status__in=CLOSED_STATUSES)
+    """Overdue (Spec C): under rectification or awaiting acceptance and past the deadline —
+    the same rule as the deadline job and the regulator's pages. A deadline drafted on a hazard
+    still awaiting confirmation does not run yet."""
+    from dualprev.hazards.choices import HazardStatus
+
+    return Q(deadline__lt=now, status__in=[HazardStatus.RECTIFYING, HazardStatus.PENDING_ACCEPT])
 
 
 def subtree_ids(unit: Any) -> list[int]:

@@ -1,11 +1,20 @@
 """Abuse control for hazard reports without an account (the risk point QR and the enterprise's
 report link).
 
-Who the client is: ``client_key`` = HMAC-SHA256(SECRET_KEY, client address); the address itself
+Who the client is: ``client_key`` = HMAC-SHA256(SECRET_KEY, client network); the address itself
 is never stored. The address is the connecting one (``REMOTE_ADDR``); ``X-Forwarded-For`` is
 read only when the connecting address is a proxy listed in ``DUALPREV_TRUSTED_PROXIES``, and
 then the right-most address in it that is not such a proxy counts (the left part of the header
 is whatever the client wrote).
+
+The client network (``client_network``): an IPv4 address counts on its own; an IPv6 address
+counts by its network of ``DUALPREV_PUBLIC_IPV6_PREFIX`` (64) bits, since one IPv6 host is
+usually given a whole /64 and could otherwise post from as many addresses as it likes; an
+IPv4-mapped IPv6 address (``::ffff:1.2.3.4``, what a dual-stack socket reports) is the IPv4
+address it carries. An address that does not parse (a misconfigured server or a Unix socket
+without a trusted proxy) gets the fixed key of ``UNKNOWN_CLIENT``: all such requests share one
+client limit, which fails safe (a flood stays limited) at the cost of those clients limiting
+one another.
 
 The limits (settings, with the defaults in brackets), all counted from stored rows so nothing
 extra is kept:
@@ -82,10 +91,24 @@ def _networks(
     return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
-def _trusted(address: str) -> bool:
+# The network every request whose client address does not parse is counted under.
+UNKNOWN_CLIENT = "unknown"
+
+
+def _parsed(address: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address, an IPv4-mapped IPv6 one as its IPv4 address; None if it does not parse."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(address.strip())
     except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+def _trusted(address: str) -> bool:
+    ip = _parsed(address)
+    if ip is None:
         return False
     proxies = tuple(getattr(settings, "DUALPREV_TRUSTED_PROXIES", ()) or ())
     return any(ip in network for network in _networks(proxies))
@@ -100,17 +123,31 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     for address in reversed([a for a in forwarded if a]):
         if not _trusted(address):
-            try:
-                return str(ipaddress.ip_address(address))
-            except ValueError:
-                return remote  # a malformed entry: fall back to the proxy itself
+            ip = _parsed(address)
+            # A malformed entry: fall back to the proxy itself.
+            return str(ip) if ip is not None else remote
     return remote
 
 
+def client_network(address: str) -> str:
+    """What one client is counted as: an IPv4 address itself (also when written IPv4-mapped,
+    ``::ffff:1.2.3.4``), an IPv6 address's network of ``DUALPREV_PUBLIC_IPV6_PREFIX`` bits
+    (``2001:db8:1:2::/64``), and ``UNKNOWN_CLIENT`` for anything that does not parse."""
+    ip = _parsed(address)
+    if ip is None:
+        return UNKNOWN_CLIENT
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip)
+    prefix = int(getattr(settings, "DUALPREV_PUBLIC_IPV6_PREFIX", 64))
+    prefix = min(max(prefix, 1), 128)
+    return str(ipaddress.IPv6Network((int(ip), prefix), strict=False))
+
+
 def client_key(request: HttpRequest) -> str:
-    """HMAC-SHA256 of the client address under the site's secret (64 hex digits)."""
-    ip = client_ip(request)
-    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+    """HMAC-SHA256 of the client network (``client_network``) under the site's secret (64 hex
+    digits)."""
+    network = client_network(client_ip(request))
+    return hmac.new(settings.SECRET_KEY.encode(), network.encode(), hashlib.sha256).hexdigest()
 
 
 # --- The limits --------------------------------------------------------------------------------

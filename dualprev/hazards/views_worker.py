@@ -29,7 +29,7 @@ from dualprev.accounts.roles import ACCEPT_HAZARDS, MAJOR_HAZARD_ACCEPTORS, REPO
 from dualprev.core.access import route
 from dualprev.core.tenancy import actor_for
 from dualprev.hazards import actions
-from dualprev.hazards.access import access_draft, access_hazard
+from dualprev.hazards.access import access_draft
 from dualprev.hazards.choices import Channel, EventAction, HazardStatus, PhotoKind
 from dualprev.hazards.forms_worker import (
     DraftForm,
@@ -40,6 +40,7 @@ from dualprev.hazards.forms_worker import (
     draft_initial,
 )
 from dualprev.hazards.models import Hazard, HazardEvent, HazardPhoto
+from dualprev.hazards.queries import access_visible_hazard, visible_hazards
 from dualprev.hazards.workflow import TransitionError
 from dualprev.inspections.choices import DraftStatus
 from dualprev.inspections.models import HazardDraft
@@ -122,8 +123,10 @@ def report(request: HttpRequest) -> HttpResponse:
 
 @route("enterprise", subject=Hazard)
 def reported(request: HttpRequest, public_id: Any) -> HttpResponse:
-    """The page after a report: the hazard's number and where to go next."""
-    hazard = access_hazard(request.user, public_id)
+    """The page after a report: the hazard's number and where to go next. Only for a hazard
+    the user may see (``queries.visible_hazards``: their own, unless they manage or accept
+    hazards); a colleague's gets 404 like one that does not exist."""
+    hazard = access_visible_hazard(request.user, public_id)
     context = {
         "hazard": hazard,
         "photo_count": HazardPhoto.objects.visible_to(request.user).filter(hazard=hazard).count(),
@@ -167,7 +170,7 @@ def draft(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _draft_taken(request: HttpRequest, row: HazardDraft) -> HttpResponse:
-    hazard = Hazard.objects.visible_to(request.user).filter(draft=row).first()
+    hazard = visible_hazards(request.user).filter(draft=row).first()
     if hazard is None:  # taken, but its hazard is not visible: say so on the mine page
         messages.info(request, _("该隐患草稿已经转为隐患。"))
         return redirect("hazards:mine")
@@ -284,10 +287,12 @@ def _amount(value: Decimal | None) -> str:
 @route("enterprise", subject=Hazard)
 def fix(request: HttpRequest, hazard_id: Any) -> HttpResponse:
     """提交整改 on the phone: the liable person (or a hazard manager on their behalf, see
-    ``actions.may_rectify``) describes the fix and adds after photos; anyone else of the
-    enterprise gets 403, other enterprises 404. The URL kwarg is not ``public_id`` so that the
-    route matrix takes its example (a hazard the worker must fix) from route_examples.py."""
-    hazard = access_hazard(request.user, hazard_id)
+    ``actions.may_rectify``) describes the fix and adds after photos. A hazard the user cannot
+    see (``queries.visible_hazards``: another enterprise's, or a colleague's they have no part
+    in) gets 404; one they see but may not rectify (e.g. one they reported) gets 403. The URL
+    kwarg is not ``public_id`` so that the route matrix takes its example (a hazard the worker
+    must fix) from route_examples.py."""
+    hazard = access_visible_hazard(request.user, hazard_id)
     if not actions.may_rectify(request.user, hazard):
         raise PermissionDenied
     if hazard.status != HazardStatus.RECTIFYING:

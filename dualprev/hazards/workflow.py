@@ -66,7 +66,7 @@ IN_STATE: dict[str, tuple[HazardStatus, ...]] = {
     EventAction.FIVE_PLAN: (S.REPORTED, S.RECTIFYING),
     EventAction.MAJOR_PLAN: (S.REPORTED, S.RECTIFYING, S.PENDING_ACCEPT),
     EventAction.REGULATOR_REPORT: (S.REPORTED, S.RECTIFYING, S.PENDING_ACCEPT, S.ACCEPTED),
-    EventAction.REGULATOR_ACK: (S.REPORTED, S.RECTIFYING, S.PENDING_ACCEPT, S.ACCEPTED),
+    EventAction.REGULATOR_ACK: tuple(S),
     EventAction.EVALUATION: (S.RECTIFYING, S.PENDING_ACCEPT),
     EventAction.RESUMPTION: (S.RECTIFYING, S.PENDING_ACCEPT),
     EventAction.PHOTO: (S.REPORTED, S.RECTIFYING, S.PENDING_ACCEPT),
@@ -84,6 +84,14 @@ class TransitionError(ValidationError):
 def allowed_actions(hazard: Hazard) -> list[str]:
     """Transitions the table allows from the hazard's state (who may do them is separate)."""
     return [name for name, t in TRANSITIONS.items() if hazard.status in t.sources]
+
+
+def ensure_allowed(hazard: Hazard, action: str) -> None:
+    """Refuse, before anything else is checked, an action the hazard's state does not allow
+    (the same test ``write_event`` repeats under its guarded update)."""
+    states = TRANSITIONS[action].sources if action in TRANSITIONS else IN_STATE[action]
+    if hazard.status not in states:
+        raise _state_error(hazard, action)
 
 
 def _state_error(hazard: Hazard, action: str) -> TransitionError:

@@ -19,6 +19,7 @@ from dualprev.notifications.models import (
     WEBHOOK_URL_MAX,
     NotificationChannel,
     mask_url,
+    webhook_url_problem,
     webhook_url_validator,
 )
 
@@ -106,6 +107,14 @@ class ChannelForm(forms.Form):
         elif kind:
             if not data.get("webhook_url") and not keeps_url and "webhook_url" not in self.errors:
                 self.add_error("webhook_url", _("请填写机器人的 Webhook 地址。"))
+            # Only the official robot hosts of the kind (or those the operator allows): the
+            # address typed now, or the stored one kept when the kind changes.
+            url = data.get("webhook_url") or ""
+            if not url and self.channel is not None:
+                url = self.channel.webhook_url
+            problem = webhook_url_problem(kind, url) if url else None
+            if problem and "webhook_url" not in self.errors:
+                self.add_error("webhook_url", problem)
             if data.get("secret") and kind not in SIGNED_KINDS:
                 self.add_error("secret", _("企业微信群机器人没有加签，请留空。"))
         kinds = data.get("event_kinds") or []

@@ -7,6 +7,7 @@ Rows are written only by ``notifications.actions`` (inbox and channels) and
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dualprev.core.models import TenantModel
@@ -35,6 +37,81 @@ ERROR_MAX = 500
 webhook_url_validator = URLValidator(
     schemes=["http", "https"], message=_("请输入以 https:// 或 http:// 开头的完整机器人地址。")
 )
+
+# The official group-robot hosts, each for its own kind (Lark is Feishu's international
+# edition, same robots). The server posts only there, over HTTPS on the standard port, unless
+# the operator allows more hosts (``DUALPREV_WEBHOOK_ALLOWED_HOSTS``, e.g. a company relay):
+# otherwise a tenant administrator could point a robot at the server's own network and read
+# the answers in the delivery log.
+ROBOT_HOSTS: dict[str, tuple[str, ...]] = {
+    ChannelKind.WECOM: ("qyapi.weixin.qq.com",),
+    ChannelKind.DINGTALK: ("oapi.dingtalk.com",),
+    ChannelKind.FEISHU: ("open.feishu.cn", "open.larksuite.com"),
+}
+
+# A host name or IPv4 address with an optional port, nothing else: no user info ("a@b"), no
+# backslashes, brackets or percent-escapes for URL parsers to read differently.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_NETLOC = re.compile(rf"(?P<host>{_LABEL}(?:\.{_LABEL})*)(?::(?P<port>[0-9]{{1,5}}))?")
+
+
+def allowed_webhook_hosts() -> dict[str, set[str]]:
+    """The extra hosts of ``DUALPREV_WEBHOOK_ALLOWED_HOSTS`` and the schemes each may be
+    reached by: ``relay.example.com`` or ``https://relay.example.com`` HTTPS only,
+    ``http://relay.example.com`` HTTP or HTTPS (any port, any robot kind)."""
+    raw = getattr(settings, "DUALPREV_WEBHOOK_ALLOWED_HOSTS", ()) or ()
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    hosts: dict[str, set[str]] = {}
+    for entry in raw:
+        entry = str(entry).strip().lower().rstrip("/")
+        scheme, _sep, host = entry.rpartition("://")
+        if not host:
+            continue
+        schemes = {"http", "https"} if scheme == "http" else {"https"}
+        hosts.setdefault(host, set()).update(schemes)
+    return hosts
+
+
+def webhook_url_problem(kind: str, url: str) -> str | None:
+    """Why the server must not post to ``url`` for a robot of ``kind`` (None: it may). Checked
+    when a channel is saved and again before every try, so an address stored before a rule
+    changed is not used either."""
+    # Whitespace, control characters and backslashes are dropped or read differently by URL
+    # parsers (``urlsplit`` removes tabs and newlines): refused, so that the host checked here
+    # is the host connected to.
+    if any(ch.isspace() or ord(ch) < 32 or ch == "\\" for ch in url):
+        return gettext("机器人地址格式不正确。")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return gettext("机器人地址格式不正确。")
+    scheme = parts.scheme.lower()
+    match = _NETLOC.fullmatch(parts.netloc.lower())
+    if scheme not in ("http", "https") or match is None:
+        return gettext("机器人地址格式不正确。")
+    host, port = match["host"], match["port"]
+    extra = allowed_webhook_hosts().get(host, set())
+    if scheme in extra:
+        return None
+    official = ROBOT_HOSTS.get(kind, ())
+    if host in official:
+        if scheme != "https" or port not in (None, "443"):
+            return gettext("机器人地址须以 https:// 开头，且不能指定其他端口。")
+        return None
+    label = str(ChannelKind(kind).label) if kind in ChannelKind.values else kind
+    for other, hosts in ROBOT_HOSTS.items():
+        if host in hosts:
+            return gettext("这是%(other)s的地址，与所选的渠道类型“%(kind)s”不符。") % {
+                "other": ChannelKind(other).label,
+                "kind": label,
+            }
+    either = gettext("或")
+    return gettext(
+        "%(kind)s的地址须为 %(hosts)s 上的 https:// 地址。"
+        "其他地址（如公司内部的转发服务）须由服务器管理员在 "
+        "DUALPREV_WEBHOOK_ALLOWED_HOSTS 中允许。"
+    ) % {"kind": label, "hosts": f" {either} ".join(official)}
 
 
 class Notification(TenantModel):
@@ -155,6 +232,10 @@ class NotificationChannel(TenantModel):
         super().clean()
         if self.is_robot and not self.webhook_url:
             raise ValidationError({"webhook_url": _("请填写机器人的 Webhook 地址。")})
+        if self.is_robot:
+            problem = webhook_url_problem(self.kind, self.webhook_url)
+            if problem:
+                raise ValidationError({"webhook_url": problem})
         if self.kind == ChannelKind.EMAIL and not self.email:
             raise ValidationError({"email": _("请填写接收消息的邮箱地址。")})
         unknown = set(self.event_kinds or []) - set(NotificationKind.values)

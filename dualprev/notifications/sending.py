@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from dualprev.notifications.choices import OPEN_STATUSES, ChannelKind, DeliveryStatus
 from dualprev.notifications.formats import signed_request
-from dualprev.notifications.models import ERROR_MAX, Delivery
+from dualprev.notifications.models import ERROR_MAX, Delivery, webhook_url_problem
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,14 @@ _OPENER = urllib.request.build_opener(_NoRedirect)
 
 def post_json(kind: str, url: str, body: dict[str, Any]) -> dict[str, Any]:
     """POST ``body`` as JSON and check the robot's answer: HTTP 2xx and, in its JSON,
-    ``errcode`` 0 (WeCom, DingTalk) or ``code``/``StatusCode`` 0 (Feishu). Raises SendError."""
+    ``errcode`` 0 (WeCom, DingTalk) or ``code``/``StatusCode`` 0 (Feishu). Raises SendError.
+    An address the rules do not allow (``models.webhook_url_problem``: stored before they
+    applied, or written around the form) is refused before anything is sent, for good."""
+    problem = webhook_url_problem(kind, url)
+    if problem:
+        raise SendError(
+            _("机器人地址不在允许范围内，未发送：%(problem)s") % {"problem": problem}, final=True
+        )
     request = urllib.request.Request(
         url,
         data=json.dumps(body, ensure_ascii=False).encode(),

@@ -185,7 +185,7 @@ def test_after_a_ten_day_outage_the_job_catches_up_one_event_per_level(
     assert at(time_machine, DEADLINE + dt.timedelta(days=13)) == NOTHING
 
 
-def test_a_unit_without_heads_passes_the_escalation_to_the_hazard_managers(
+def test_a_unit_without_heads_passes_the_escalation_to_the_next_unit_up_with_heads(
     time_machine, hazard, sent, cast
 ):
     workshop = OrgUnit.objects.create(
@@ -193,7 +193,69 @@ def test_a_unit_without_heads_passes_the_escalation_to_the_hazard_managers(
     )
     OrgUnit.objects.filter(pk=cast.a.team.pk).update(parent=workshop)
     at(time_machine, DEADLINE + dt.timedelta(days=3))
-    assert recipients(sent, "escalated") == [{cast.owner.username, cast.safety_officer.username}]
+    hazard.refresh_from_db()
+    assert hazard.escalated_to == workshop  # the record: one level per period
+    assert recipients(sent, "escalated") == [{cast.a.users["dept"].username}]
+
+
+def test_without_heads_up_to_the_root_the_hazard_managers_are_told(
+    time_machine, hazard, sent, cast
+):
+    Membership.objects.filter(
+        enterprise=cast.a.enterprise,
+        role__in=[EnterpriseRole.DEPT_HEAD, EnterpriseRole.MAIN_LEADER],
+    ).update(is_active=False)
+    at(time_machine, DEADLINE + dt.timedelta(days=3))
+    assert recipients(sent, "escalated") == [{cast.safety_officer.username}]
+
+
+def _can_open(user: Any, hazard: Hazard) -> bool:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+    return client.get(reverse("hazards:detail", args=[hazard.public_id])).status_code == 200
+
+
+def test_an_escalation_to_a_team_tells_the_department_head_not_the_team_leader(
+    time_machine, hazard, sent, cast
+):
+    """The responsible unit is a group under A's team, the liable person the worker: the team
+    leader has no part in the hazard and cannot open it, so the department head is told."""
+    group = OrgUnit.objects.create(
+        enterprise=cast.a.enterprise, name="A甲班组一组", level="team", parent=cast.a.team
+    )
+    # A team leader placed on the department itself is no recipient either.
+    leader_at_department = make_user("a_dept_leader", "A部门班长")
+    Membership.objects.create(
+        enterprise=cast.a.enterprise,
+        user=leader_at_department,
+        role=EnterpriseRole.TEAM_LEADER,
+        org_unit=cast.a.department,
+    )
+    Hazard.objects.filter(pk=hazard.pk).update(responsible_unit=group, liable_person=cast.worker)
+    hazard.refresh_from_db()
+    assert not _can_open(cast.team_leader, hazard)
+
+    assert at(time_machine, DEADLINE + dt.timedelta(days=3))["escalated"] == 1
+    hazard.refresh_from_db()
+    assert (hazard.escalation_level, hazard.escalated_to) == (1, cast.a.team)
+    assert recipients(sent, "escalated") == [{cast.a.users["dept"].username}]
+
+    at(time_machine, DEADLINE + dt.timedelta(days=6))
+    at(time_machine, DEADLINE + dt.timedelta(days=9))
+    hazard.refresh_from_db()
+    assert (hazard.escalation_level, hazard.escalated_to) == (3, cast.a.company)
+    assert recipients(sent, "escalated") == [
+        {cast.a.users["dept"].username},
+        {cast.a.users["dept"].username},
+        {cast.owner.username},
+    ]
+    # Everyone told of the hazard can open it.
+    told = {u.pk: u for call in sent for u in call["recipients"]}
+    assert told and all(_can_open(user, hazard) for user in told.values())
+    assert cast.team_leader.pk not in told and leader_at_department.pk not in told
 
 
 def test_without_a_responsible_unit_the_liable_persons_unit_is_the_start(

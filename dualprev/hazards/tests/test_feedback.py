@@ -166,6 +166,43 @@ def test_a_worker_sees_the_history_and_flag_but_no_management_buttons(client, ca
     assert reverse("hazards:event_reassessment", args=[event_of(cast).public_id]) not in text
 
 
+def test_the_event_page_lists_only_the_hazards_the_viewer_may_see(client, cast) -> None:
+    from dualprev.accounts.choices import EnterpriseRole
+    from dualprev.accounts.models import Membership
+    from dualprev.core.testing import make_user
+
+    officers = report_hazard(
+        enterprise_id=cast.a.enterprise.pk,
+        reporter=cast.safety_officer,
+        data=ReportInput(name="液位计读数异常", description="x", risk_event=event_of(cast)),
+    )
+    workers = found(cast, 5, name="液位计玻璃管破裂")  # reported by the worker
+    rectifying = cast.a.risks["hazard_rectifying"]  # reported by the worker, liable: leader
+    colleague = make_user("a_worker_b", "A worker B")
+    Membership.objects.create(
+        enterprise=cast.a.enterprise,
+        user=colleague,
+        role=EnterpriseRole.WORKER,
+        org_unit=cast.a.team,
+    )
+    url = reverse("risks:event_detail", args=[event_of(cast).public_id])
+
+    def shown(user: Any) -> set[int]:
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return {h.pk for h in response.context["hazard_history"]}
+
+    assert shown(cast.safety_officer) == {officers.pk, workers.pk, rectifying.pk}
+    assert shown(cast.a.users["dept"]) == {officers.pk, workers.pk, rectifying.pk}
+    assert shown(cast.worker) == {workers.pk, rectifying.pk}
+    assert shown(cast.team_leader) == {rectifying.pk}
+    assert shown(colleague) == set()
+    client.force_login(colleague)
+    page = client.get(url).content.decode()
+    assert officers.number not in page and workers.number not in page
+
+
 def test_an_event_without_hazards_says_so(client, cast) -> None:
     client.force_login(cast.safety_officer)
     b_page = client.get(reverse("risks:event_detail", args=[cast.a.risks["event"].public_id]))

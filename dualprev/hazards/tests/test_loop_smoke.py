@@ -40,7 +40,11 @@ def test_the_loop_closes_with_a_different_acceptor(cast):
     reject_rectification(hazard=hazard, acting_user=cast.safety_officer, reason="保温层接缝未密封")
     hazard.refresh_from_db()
     assert hazard.status == HazardStatus.RECTIFYING
-    submit_rectification(hazard=hazard, acting_user=cast.team_leader, note="接缝已密封")
+    with pytest.raises(ValidationError):  # the rejected round's photo does not count
+        submit_rectification(hazard=hazard, acting_user=cast.team_leader, note="接缝已密封")
+    submit_rectification(
+        hazard=hazard, acting_user=cast.team_leader, note="接缝已密封", photos=[photo()]
+    )
     hazard.refresh_from_db()
     accept_hazard(hazard=hazard, acting_user=cast.safety_officer, comment="整改合格")
     hazard.refresh_from_db()

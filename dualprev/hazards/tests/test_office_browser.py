@@ -62,7 +62,12 @@ def world(transactional_db: Any) -> Any:
     reject_rectification(
         hazard=closed, acting_user=cast.safety_officer, reason="未附校验记录，请补充"
     )
-    submit_rectification(hazard=closed, acting_user=cast.team_leader, note="已补铅封并附校验记录")
+    submit_rectification(
+        hazard=closed,
+        acting_user=cast.team_leader,
+        note="已补铅封并附校验记录",
+        photos=[photo()],
+    )
     accept_hazard(hazard=closed, acting_user=cast.safety_officer, comment="整改合格，同意销号")
     a.risks["hazard_pending"] = pending
     a.risks["hazard_closed"] = closed

@@ -475,7 +475,7 @@ def test_the_liable_person_submits_the_fix_with_photos(cast: Any) -> None:
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"note": "已更换"}, "请上传整改后照片。"),
+        ({"note": "已更换"}, "请上传整改后照片（退回重新整改后须上传新的照片）。"),
         ({"note": ""}, "这个字段是必填项"),
         ({"note": "x", "photos": [upload("a.jpg", b"not an image")]}, "第 1 张照片"),
         ({"note": "x", "photos": [upload(), upload(), upload(), upload()]}, "最多上传 3 张照片"),

@@ -87,7 +87,9 @@ def _accepted(cast: Cast) -> Hazard:
         hazard=hazard, acting_user=cast.team_leader, note="已更换保温层", photos=[photo()]
     )
     reject_rectification(hazard=hazard, acting_user=cast.safety_officer, reason="接缝未密封")
-    submit_rectification(hazard=hazard, acting_user=cast.team_leader, note="接缝已用密封胶密封")
+    submit_rectification(
+        hazard=hazard, acting_user=cast.team_leader, note="接缝已用密封胶密封", photos=[photo()]
+    )
     accept_hazard(hazard=hazard, acting_user=cast.safety_officer, comment="整改合格，同意销号")
     hazard.refresh_from_db()
     return hazard
@@ -219,7 +221,7 @@ def test_the_acceptance_form_shows_the_verdict_the_after_photos_and_the_rejected
     ):
         assert expected in text, expected
     _fonts_embedded(pdf, tmp_path)
-    assert _image_count(pdf, tmp_path) == 2  # one before and one after photo
+    assert _image_count(pdf, tmp_path) == 3  # one before and one after photo per round
 
 
 def test_a_rejected_round_already_has_an_acceptance_form_marked_not_passed(

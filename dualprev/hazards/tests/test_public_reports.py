@@ -411,3 +411,42 @@ def test_the_client_is_the_connecting_address_unless_it_is_a_trusted_proxy(
     assert ratelimit.client_ip(_request("8.8.8.8", "1.2.3.4")) == "8.8.8.8"
     key = ratelimit.client_key(_request("8.8.8.8"))
     assert len(key) == 64 and "8.8.8.8" not in key
+
+
+def test_thirty_reports_from_one_ipv6_64_store_twenty_whatever_the_addresses(
+    cast: Cast, media: Path
+) -> None:
+    url = qr_url(cast.a.risks["object"])
+    with time_machine.travel(START, tick=False):
+        # One host owns a /64: each post from a different address of it.
+        codes = [post(Client(), url, ip=f"2001:db8:1:2::{n:x}").status_code for n in range(1, 31)]
+        assert codes == [302] * 20 + [429] * 10
+        assert reports(cast).count() == 20
+        assert reports(cast).values("client_key").distinct().count() == 1
+        # Another /64 (the neighbouring one) is a different client.
+        assert post(Client(), url, ip="2001:db8:1:3::1").status_code == 302
+    assert reports(cast).count() == 21
+
+
+def test_a_client_is_its_ipv4_address_or_its_ipv6_64_and_an_ipv4_mapped_address_is_ipv4(
+    settings: Any,
+) -> None:
+    settings.DUALPREV_TRUSTED_PROXIES = []
+
+    def key(remote: str) -> str:
+        return ratelimit.client_key(_request(remote))
+
+    assert key("::ffff:203.0.113.7") == key("203.0.113.7") == key_of("203.0.113.7")
+    assert key("203.0.113.7") != key("203.0.113.8")
+    assert key("2001:db8:1:2::1") == key("2001:db8:1:2:ffff:ffff:ffff:ffff")
+    assert key("2001:db8:1:2::1") == key_of("2001:db8:1:2::/64")
+    assert key("2001:db8:1:2::1") != key("2001:db8:1:3::1")
+    assert ratelimit.client_network("2001:DB8:1:2:0:0:0:1") == "2001:db8:1:2::/64"
+    # Malformed addresses all share one fixed key (documented in ratelimit).
+    assert key("") == key("unix:/run/app.sock") == key_of(ratelimit.UNKNOWN_CLIENT)
+    # A trusted proxy written IPv4-mapped is still the proxy.
+    settings.DUALPREV_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    assert ratelimit.client_ip(_request("::ffff:10.0.0.1", "::ffff:1.2.3.4")) == "1.2.3.4"
+    # The IPv6 prefix length is a setting.
+    settings.DUALPREV_PUBLIC_IPV6_PREFIX = 48
+    assert key("2001:db8:1:2::1") == key("2001:db8:1:3::1") == key_of("2001:db8:1::/48")

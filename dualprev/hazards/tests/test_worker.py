@@ -578,7 +578,7 @@ def test_a_fix_without_an_after_photo_is_refused(cast: Any) -> None:
         reverse("hazards:fix", args=[hazard.public_id]), {"note": "已更换"}
     )
     assert response.status_code == 200
-    assert "请上传整改后照片。" in response.content.decode()
+    assert "请上传整改后照片（退回重新整改后须上传新的照片）。" in response.content.decode()
     hazard.refresh_from_db()
     assert hazard.status == HazardStatus.RECTIFYING and hazard.rectified_by is None
 
@@ -612,6 +612,47 @@ def test_only_the_liable_person_or_a_manager_may_submit_the_fix(cast: Any) -> No
     assert hazard.status == HazardStatus.RECTIFYING
 
 
+def _colleague(cast: Any) -> User:
+    """A second worker of enterprise A, in the same team, with no part in any hazard."""
+    from dualprev.accounts.choices import EnterpriseRole
+    from dualprev.accounts.models import Membership
+    from dualprev.core.testing import make_user
+
+    user = make_user("a_worker_b", "A worker B")
+    Membership.objects.create(
+        enterprise=cast.a.enterprise, user=user, role=EnterpriseRole.WORKER, org_unit=cast.a.team
+    )
+    return user
+
+
+def test_a_colleague_cannot_open_a_workers_reported_page_but_its_reporter_and_managers_can(
+    cast: Any,
+) -> None:
+    hazard = cast.a.risks["hazard"]  # reported by enterprise A's worker
+    url = reverse("hazards:reported", args=[hazard.public_id])
+    colleague = _colleague(cast)
+    refused = _client(colleague).get(url)
+    assert refused.status_code == 404 and hazard.number not in refused.content.decode()
+    assert _client(cast.team_leader).get(url).status_code == 404  # no part in it either
+    assert _client(cast.b.users["worker"]).get(url).status_code == 404
+    assert hazard.number in _client(cast.worker).get(url).content.decode()
+    assert hazard.number in _client(cast.safety_officer).get(url).content.decode()
+
+
+def test_the_fix_page_of_a_hazard_the_user_cannot_see_is_not_found(cast: Any) -> None:
+    hazard = cast.a.risks["hazard_rectifying"]  # reported by the worker, liable: team leader
+    url = reverse("hazards:fix", args=[hazard.public_id])
+    colleague = _colleague(cast)
+    assert _client(colleague).get(url).status_code == 404
+    refused = _client(colleague).post(url, {"note": "x", "photos": [_jpeg()]})
+    assert refused.status_code == 404
+    # Its reporter sees it but may not rectify it: 403; the liable person opens the form.
+    assert _client(cast.worker).get(url).status_code == 403
+    assert _client(cast.team_leader).get(url).status_code == 200
+    hazard.refresh_from_db()
+    assert hazard.status == HazardStatus.RECTIFYING and hazard.rectified_by is None
+
+
 def test_after_a_rejection_the_fix_page_shows_why_and_the_earlier_photos(cast: Any) -> None:
     from dualprev.hazards.actions import reject_rectification
 
@@ -622,12 +663,13 @@ def test_after_a_rejection_the_fix_page_shows_why_and_the_earlier_photos(cast: A
     text = html.content.decode()
     assert "上次整改验收未通过" in text and "接缝未密封" in text
     assert 'id="after-photos"' in text
-    # The earlier after photo counts: a note alone is enough now.
-    _client(cast.team_leader).post(
+    # The rejected round's photo does not show the new fix: a note alone is refused.
+    response = _client(cast.team_leader).post(
         reverse("hazards:fix", args=[hazard.public_id]), {"note": "接缝已密封"}
     )
+    assert "退回重新整改后须上传新的照片" in response.content.decode()
     hazard.refresh_from_db()
-    assert hazard.status == HazardStatus.PENDING_ACCEPT
+    assert hazard.status == HazardStatus.RECTIFYING
 
 
 def test_a_risk_points_check_page_offers_to_report_a_hazard_there(cast: Any) -> None:

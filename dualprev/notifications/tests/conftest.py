@@ -25,7 +25,14 @@ def smtp(settings: Any) -> Iterator[LocalSMTPServer]:
 
 
 @pytest.fixture
-def robot() -> Iterator[LocalRobot]:
+def local_robots(settings: Any) -> None:
+    """Let robots post to 127.0.0.1 over plain HTTP, where the tests' receivers listen (only
+    the official robot hosts are allowed otherwise)."""
+    settings.DUALPREV_WEBHOOK_ALLOWED_HOSTS = ["http://127.0.0.1"]
+
+
+@pytest.fixture
+def robot(local_robots: None) -> Iterator[LocalRobot]:
     with LocalRobot() as server:
         yield server
 

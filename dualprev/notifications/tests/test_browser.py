@@ -27,6 +27,7 @@ def world(transactional_db: Any, settings: Any) -> Any:
     from dualprev.notifications.testing import make_channel
 
     settings.DUALPREV_BASE_URL = "https://aq.example.com"
+    settings.DUALPREV_WEBHOOK_ALLOWED_HOSTS = ["http://127.0.0.1"]  # the local robot
     ensure_seed_data()
     cast = build_cast()
     with LocalRobot() as robot:

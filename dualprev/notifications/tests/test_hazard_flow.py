@@ -79,7 +79,9 @@ def test_the_rest_of_the_loop_tells_acceptors_the_rectifier_and_the_reporter(
     )
     assert Notification.objects.get(kind=NotificationKind.REJECTED).body == "接缝未密封"
 
-    submit_rectification(hazard=hazard, acting_user=cast.team_leader, note="接缝已密封")
+    submit_rectification(
+        hazard=hazard, acting_user=cast.team_leader, note="接缝已密封", photos=[photo()]
+    )
     accept_hazard(hazard=hazard, acting_user=cast.safety_officer, comment="整改合格")
     accepted = Notification.objects.filter(kind=NotificationKind.ACCEPTED)
     assert set(accepted.values_list("recipient_id", flat=True)) == {

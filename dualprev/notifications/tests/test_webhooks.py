@@ -168,7 +168,7 @@ def test_a_refusal_is_a_failure_retried_after_a_minute(
     assert _run() == {"sent": 0, "failed": 0, "dead": 0, "skipped": 0}  # not due yet
 
 
-def test_no_connection_is_a_failure_too(cast: Any) -> None:
+def test_no_connection_is_a_failure_too(cast: Any, local_robots: None) -> None:
     make_channel(cast.a.enterprise, ChannelKind.WECOM, url=refused_url())
     _event(cast)
     assert _run()["failed"] == 1

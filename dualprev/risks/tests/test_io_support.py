@@ -83,8 +83,20 @@ def build_register(cast: Cast) -> None:
 
 
 def wipe_register(enterprise: Any) -> None:
-    """Empty an enterprise's register (tests only: real code retires), inspection rows first."""
+    """Empty an enterprise's register (tests only: real code retires), hazard and inspection
+    rows first."""
+    from dualprev.hazards import models as hazards
     from dualprev.inspections import models as inspections
+
+    for hazard_model in (
+        hazards.PublicReport,
+        hazards.RegulatorReport,
+        hazards.MajorHazardPlan,
+        hazards.HazardPhoto,
+        hazards.HazardEvent,
+        hazards.Hazard,
+    ):
+        hazard_model.objects.filter(enterprise=enterprise).delete()
 
     inspections.CheckOccurrence.objects.filter(enterprise=enterprise).update(record=None)
     for inspection_model in (
